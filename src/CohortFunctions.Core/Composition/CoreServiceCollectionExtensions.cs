@@ -1,0 +1,36 @@
+using CohortFunctions.Health;
+using CohortFunctions.ImportKeys;
+using CohortFunctions.Partners;
+using CohortFunctions.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CohortFunctions.Composition;
+
+/// <summary>The one composition of the core services, shared by the Functions app, the local host and the tests.</summary>
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>Registers options (validated at start), storage adapters and the application services.</summary>
+    public static IServiceCollection AddCohortCore(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ImportKeysOptions>().BindConfiguration(ImportKeysOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PartnersOptions>().Configure<IConfiguration>(PartnersOptions.Bind).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PartnersOptions>, PartnersOptionsValidator>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+
+        services.AddSingleton<StorageTables>();
+        services.AddHostedService<TableProvisioner>();
+        services.AddSingleton<StorageHealth>();
+
+        services.AddSingleton<PartnerCatalog>();
+        services.AddSingleton<IImportKeyStore, AzureTableImportKeyStore>();
+        services.AddSingleton<ImportKeyResolver>();
+        services.AddSingleton<ImportKeyService>();
+        return services;
+    }
+}

@@ -1,0 +1,144 @@
+using Azure;
+using Azure.Data.Tables;
+using CohortFunctions.ImportKeys;
+using CohortFunctions.Workspaces;
+
+namespace CohortFunctions.Storage;
+
+/// <summary>
+/// Data import keys in Table Storage. Each key has two rows: the lookup row (partition per key hash), which is
+/// authoritative for whether a secret is valid, and the listing row in the workspace-and-partner partition.
+/// The lookup row is written first on create and on invalidate, so a crash between the two writes can leave an
+/// unlisted key that nobody was told the secret of, but never a listed key that still works after invalidation.
+/// </summary>
+internal sealed class AzureTableImportKeyStore(StorageTables tables) : IImportKeyStore
+{
+    public async Task AddAsync(StoredImportKey key, CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken).ConfigureAwait(false);
+        await table.AddEntityAsync(ImportKeyEntity.Lookup(key), cancellationToken).ConfigureAwait(false);
+        await table.AddEntityAsync(ImportKeyEntity.Listing(key), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<DataImportKey>> ListAsync(WorkspaceId workspace, string partner, CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken).ConfigureAwait(false);
+        var partition = StorageKeys.ImportKeyListing(workspace, partner);
+        var keys = new List<DataImportKey>();
+        await foreach (var entity in table.QueryAsync<ImportKeyEntity>(e => e.PartitionKey == partition, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add(entity.ToStored().Key);
+        }
+
+        return [.. keys.OrderBy(k => k.CreatedAt).ThenBy(k => k.KeyId, StringComparer.Ordinal)];
+    }
+
+    public async Task<StoredImportKey?> GetAsync(WorkspaceId workspace, string partner, string keyId, CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken).ConfigureAwait(false);
+        var found = await table.GetEntityIfExistsAsync<ImportKeyEntity>(
+            StorageKeys.ImportKeyListing(workspace, partner), keyId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return found.HasValue ? found.Value!.ToStored() : null;
+    }
+
+    public async Task InvalidateAsync(StoredImportKey key, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken).ConfigureAwait(false);
+        var (lookupPartition, lookupRow) = StorageKeys.ImportKeyByHash(key.SecretHash);
+        var patch = new TableEntity(lookupPartition, lookupRow) { [nameof(ImportKeyEntity.InvalidatedAt)] = at };
+        await table.UpdateEntityAsync(patch, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        var listing = new TableEntity(StorageKeys.ImportKeyListing(key.Key.Workspace, key.Key.Partner), key.Key.KeyId)
+        {
+            [nameof(ImportKeyEntity.InvalidatedAt)] = at,
+        };
+        await table.UpdateEntityAsync(listing, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StoredImportKey?> FindByHashAsync(string secretHash, CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken).ConfigureAwait(false);
+        var (partition, row) = StorageKeys.ImportKeyByHash(secretHash);
+        var found = await table.GetEntityIfExistsAsync<ImportKeyEntity>(partition, row, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return found.HasValue ? found.Value!.ToStored() : null;
+    }
+
+    public async Task RecordLastUsedAsync(DataImportKey key, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken).ConfigureAwait(false);
+        var listing = new TableEntity(StorageKeys.ImportKeyListing(key.Workspace, key.Partner), key.KeyId)
+        {
+            [nameof(ImportKeyEntity.LastUsedAt)] = at,
+        };
+        try
+        {
+            await table.UpdateEntityAsync(listing, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // The listing row was never written (see the class remarks): nothing to record against.
+        }
+    }
+
+    private ValueTask<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(tables.Names.ImportKeys, cancellationToken);
+}
+
+/// <summary>Storage shape of both rows of a data import key.</summary>
+internal sealed class ImportKeyEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string KeyId { get; set; } = "";
+
+    public string Workspace { get; set; } = "";
+
+    public string Partner { get; set; } = "";
+
+    public string KeyHint { get; set; } = "";
+
+    public string SecretHash { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? InvalidatedAt { get; set; }
+
+    public DateTimeOffset? LastUsedAt { get; set; }
+
+    public static ImportKeyEntity Lookup(StoredImportKey key)
+    {
+        var (partition, row) = StorageKeys.ImportKeyByHash(key.SecretHash);
+        return From(key, partition, row);
+    }
+
+    public static ImportKeyEntity Listing(StoredImportKey key) =>
+        From(key, StorageKeys.ImportKeyListing(key.Key.Workspace, key.Key.Partner), key.Key.KeyId);
+
+    public StoredImportKey ToStored()
+    {
+        var workspace = WorkspaceId.TryParse(Workspace, out var ws)
+            ? ws
+            : throw new InvalidDataException($"Stored import key {KeyId} has an invalid workspace id.");
+        return new StoredImportKey(
+            new DataImportKey(KeyId, workspace, Partner, KeyHint, CreatedAt, InvalidatedAt, LastUsedAt),
+            SecretHash);
+    }
+
+    private static ImportKeyEntity From(StoredImportKey key, string partition, string row) => new()
+    {
+        PartitionKey = partition,
+        RowKey = row,
+        KeyId = key.Key.KeyId,
+        Workspace = key.Key.Workspace.Value,
+        Partner = key.Key.Partner,
+        KeyHint = key.Key.KeyHint,
+        SecretHash = key.SecretHash,
+        CreatedAt = key.Key.CreatedAt,
+        InvalidatedAt = key.Key.InvalidatedAt,
+        LastUsedAt = key.Key.LastUsedAt,
+    };
+}

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CohortFunctions.App.Http;
+
+/// <summary>The JSON conventions of every API of the app: snake_case names, nulls written, strict parsing limits.</summary>
+public static class ApiJson
+{
+    /// <summary>Requests nested deeper than this are rejected before any handler sees them.</summary>
+    public const int MaxDepth = 32;
+
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        MaxDepth = MaxDepth,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+    };
+
+    public static JsonDocumentOptions DocumentOptions { get; } = new()
+    {
+        MaxDepth = MaxDepth,
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+    };
+}

@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization;
+using CohortFunctions.Results;
+using Microsoft.AspNetCore.Http;
+
+namespace CohortFunctions.App.Http;
+
+/// <summary>The error body of every API of the app, Braze's shape: <c>{"message": "..."}</c>.</summary>
+public sealed record ErrorBody(
+    string Message,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Errors = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RequestId = null);
+
+/// <summary>Builds responses; expected failures are mapped to status codes here and only here.</summary>
+public static class ApiResponses
+{
+    public static ApiResult Ok(object body) => new(StatusCodes.Status200OK, body);
+
+    public static ApiResult Created(object body) => new(StatusCodes.Status201Created, body);
+
+    public static ApiResult NoContent() => new(StatusCodes.Status204NoContent, null);
+
+    public static ApiResult Error(int statusCode, string message, IReadOnlyDictionary<string, string>? headers = null) =>
+        new(statusCode, new ErrorBody(message), headers);
+
+    public static ApiResult From(Failure failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return Error(StatusFor(failure.Kind), failure.Message);
+    }
+
+    /// <summary>Maps a result: its failure to an error response, its value through <paramref name="onSuccess"/>.</summary>
+    public static ApiResult From<T>(Result<T> result, Func<T, ApiResult> onSuccess)
+    {
+        ArgumentNullException.ThrowIfNull(onSuccess);
+        return result.Failure is { } failure ? From(failure) : onSuccess(result.Value!);
+    }
+
+    public static int StatusFor(FailureKind kind) => kind switch
+    {
+        FailureKind.Invalid => StatusCodes.Status400BadRequest,
+        FailureKind.NotFound => StatusCodes.Status404NotFound,
+        FailureKind.Unauthorized => StatusCodes.Status401Unauthorized,
+        FailureKind.Conflict => StatusCodes.Status409Conflict,
+        FailureKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unmapped failure kind."),
+    };
+}

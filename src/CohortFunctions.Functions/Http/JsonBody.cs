@@ -1,0 +1,90 @@
+using System.Buffers;
+using System.Text.Json;
+using CohortFunctions.Results;
+using Microsoft.AspNetCore.Http;
+
+namespace CohortFunctions.App.Http;
+
+/// <summary>Reads request bodies within the app's limits: at most 4 MiB, a JSON object, bounded nesting.</summary>
+public static class JsonBody
+{
+    /// <summary>The largest request body any endpoint accepts.</summary>
+    public const int MaxBytes = 4 * 1024 * 1024;
+
+    public const string NotAnObjectMessage = "Request body must be a JSON object.";
+
+    /// <summary>Reads the body as a JSON object; an empty body is an error.</summary>
+    public static async Task<Result<JsonElement>> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var bytes = await ReadBytesAsync(request, cancellationToken).ConfigureAwait(false);
+        if (bytes.Failure is { } failure)
+        {
+            return failure;
+        }
+
+        return Parse(bytes.Value!);
+    }
+
+    /// <summary>Reads an optional body: empty is fine, anything else must be a JSON object.</summary>
+    public static async Task<Result<JsonElement?>> ReadOptionalObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var bytes = await ReadBytesAsync(request, cancellationToken).ConfigureAwait(false);
+        if (bytes.Failure is { } failure)
+        {
+            return failure;
+        }
+
+        if (bytes.Value!.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return Result.Success<JsonElement?>(null);
+        }
+
+        var parsed = Parse(bytes.Value!);
+        return parsed.Failure is { } invalid ? invalid : Result.Success<JsonElement?>(parsed.Value);
+    }
+
+    private static Result<JsonElement> Parse(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body, ApiJson.DocumentOptions);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? document.RootElement.Clone()
+                : Failure.Invalid(NotAnObjectMessage);
+        }
+        catch (JsonException)
+        {
+            return Failure.Invalid(NotAnObjectMessage);
+        }
+    }
+
+    private static async Task<Result<byte[]>> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength > MaxBytes)
+        {
+            return TooLarge();
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 4096);
+        while (true)
+        {
+            var memory = buffer.GetMemory(16 * 1024);
+            var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > MaxBytes)
+            {
+                return TooLarge();
+            }
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static Failure TooLarge() => new(FailureKind.TooLarge, $"Request body is larger than {MaxBytes / (1024 * 1024)} MiB.");
+}

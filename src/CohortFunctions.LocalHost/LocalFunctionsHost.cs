@@ -1,0 +1,53 @@
+using CohortFunctions.App;
+using CohortFunctions.App.Hosting;
+using CohortFunctions.App.Http;
+
+namespace CohortFunctions.LocalHost;
+
+/// <summary>
+/// Runs the Functions app's function classes on Kestrel: the same composition, the routes, methods, auth levels
+/// and schedules read from the function attributes. For machines without Functions Core Tools, and for tests.
+/// </summary>
+public static partial class LocalFunctionsHost
+{
+    /// <summary>Builds the host; <paramref name="loadLocalSettings"/> reads local.settings(.sample).json from the working directory.</summary>
+    public static WebApplication Build(string[] args, bool loadLocalSettings = true, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (loadLocalSettings && LocalSettings.Find(Directory.GetCurrentDirectory()) is { } settingsFile)
+        {
+            LocalSettings.AddTo(builder.Configuration, settingsFile);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes * 2L;
+        });
+        builder.Services.AddCohortFunctionsApp();
+        builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptions.SectionName);
+        builder.Services.AddSingleton(FunctionCatalog.App);
+        builder.Services.AddSingleton<IEnumerable<ScheduledTimer>>(sp =>
+            [.. sp.GetRequiredService<FunctionCatalog>().Timers.Select(t => ScheduledTimer.Resolve(t, sp.GetRequiredService<IConfiguration>()))]);
+        builder.Services.AddHostedService<TimerFunctionScheduler>();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.Use(HandleUnexpectedErrorsAsync);
+        app.MapFunctions(app.Services.GetRequiredService<FunctionCatalog>());
+        return app;
+    }
+
+    private static async Task HandleUnexpectedErrorsAsync(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LocalFunctionsHost));
+            await UnhandledErrors.WriteAsync(context, ex, logger).ConfigureAwait(false);
+        }
+    }
+}

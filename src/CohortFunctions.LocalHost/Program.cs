@@ -1,0 +1,3 @@
+using CohortFunctions.LocalHost;
+
+LocalFunctionsHost.Build(args).Run();

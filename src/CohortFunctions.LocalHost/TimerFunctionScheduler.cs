@@ -1,0 +1,104 @@
+using System.Globalization;
+using CohortFunctions.App.Hosting;
+using Microsoft.Azure.Functions.Worker;
+using NCrontab;
+
+namespace CohortFunctions.LocalHost;
+
+/// <summary>A timer function with its schedule resolved from settings, as the Functions host resolves <c>%Setting%</c>.</summary>
+internal sealed record ScheduledTimer(TimerFunction Function, string Expression, CrontabSchedule Schedule)
+{
+    /// <summary>Resolves and parses a schedule: six-field NCRONTAB (with seconds), as the Functions timer trigger uses.</summary>
+    public static ScheduledTimer Resolve(TimerFunction function, IConfiguration configuration)
+    {
+        var expression = function.Schedule;
+        if (expression.Length > 2 && expression.StartsWith('%') && expression.EndsWith('%'))
+        {
+            var setting = expression[1..^1];
+            expression = configuration[setting.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)]
+                ?? throw new InvalidOperationException($"Timer function {function.Name}: setting '{setting}' is not set.");
+        }
+
+        var schedule = CrontabSchedule.TryParse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = true })
+            ?? throw new InvalidOperationException($"Timer function {function.Name}: '{expression}' is not a six-field cron expression.");
+        return new ScheduledTimer(function, expression, schedule);
+    }
+}
+
+/// <summary>
+/// Runs every timer function of the catalog on its schedule, one invocation at a time per function (the Functions
+/// host also never overlaps runs of one timer), each in its own service scope.
+/// </summary>
+internal sealed partial class TimerFunctionScheduler(
+    IEnumerable<ScheduledTimer> timers,
+    IServiceScopeFactory scopes,
+    TimeProvider time,
+    ILogger<TimerFunctionScheduler> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(timers.Select(timer => RunAsync(timer, stoppingToken)));
+
+    private async Task RunAsync(ScheduledTimer timer, CancellationToken stoppingToken)
+    {
+        Log.Scheduled(logger, timer.Function.Name, timer.Expression);
+        DateTime? last = null;
+        if (timer.Function.RunOnStartup)
+        {
+            await InvokeAsync(timer, last, time.GetUtcNow().UtcDateTime, false, stoppingToken).ConfigureAwait(false);
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var due = timer.Schedule.GetNextOccurrence(now);
+            try
+            {
+                await Task.Delay(due - now, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var late = time.GetUtcNow().UtcDateTime - due;
+            await InvokeAsync(timer, last, due, late > TimeSpan.FromSeconds(10), stoppingToken).ConfigureAwait(false);
+            last = due;
+        }
+    }
+
+    private async Task InvokeAsync(ScheduledTimer timer, DateTime? last, DateTime due, bool isPastDue, CancellationToken stoppingToken)
+    {
+        var info = new TimerInfo
+        {
+            IsPastDue = isPastDue,
+            ScheduleStatus = new ScheduleStatus
+            {
+                Last = last ?? DateTime.MinValue,
+                Next = timer.Schedule.GetNextOccurrence(due),
+                LastUpdated = time.GetUtcNow().UtcDateTime,
+            },
+        };
+        await using var scope = scopes.CreateAsyncScope();
+        try
+        {
+            await FunctionInvoker.InvokeTimerAsync(scope.ServiceProvider, timer.Function.Type, timer.Function.Method, info, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // As in the Functions host: a failed run is logged and the next one runs on schedule.
+            Log.Failed(logger, timer.Function.Name, due.ToString("O", CultureInfo.InvariantCulture), ex);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Timer function {Function} scheduled at '{Schedule}'")]
+        public static partial void Scheduled(ILogger logger, string function, string schedule);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Timer function {Function} run due at {Due} failed")]
+        public static partial void Failed(ILogger logger, string function, string due, Exception exception);
+    }
+}
