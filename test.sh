@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test of the repository: unit tests, integration tests on real Azurite (started by the tests on a
+# free port, installed from the lock file if missing), and the offline infrastructure checks.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+tools/azurite/ensure.sh > /dev/null
+rm -rf TestResults
+dotnet build CohortFunctions.sln -c Release --nologo -clp:ErrorsOnly
+status=0
+dotnet test CohortFunctions.sln -c Release --no-build --nologo --logger trx --results-directory TestResults || status=$?
+
+# One plain closing line over all test projects.
+passed=0; failed=0; skipped=0
+for trx in TestResults/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(echo "$counters" | sed -n 's/.* passed="\([0-9]*\)".*/\1/p'); passed=$((passed + ${p:-0}))
+  f=$(echo "$counters" | sed -n 's/.* failed="\([0-9]*\)".*/\1/p'); failed=$((failed + ${f:-0}))
+  n=$(echo "$counters" | sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p'); skipped=$((skipped + ${n:-0}))
+done
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$passed" -eq 0 ]; then
+  echo "no test ran" >&2
+  exit 1
+fi
+exit "$status"
