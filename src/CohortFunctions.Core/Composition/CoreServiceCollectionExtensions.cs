@@ -1,5 +1,6 @@
 using CohortFunctions.Health;
 using CohortFunctions.ImportKeys;
+using CohortFunctions.Matching;
 using CohortFunctions.Partners;
 using CohortFunctions.Storage;
 using Microsoft.Extensions.Configuration;
@@ -31,6 +32,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IImportKeyStore, AzureTableImportKeyStore>();
         services.AddSingleton<ImportKeyResolver>();
         services.AddSingleton<ImportKeyService>();
+
+        services.AddSingleton<IIdentifierIndex, AzureTableIdentifierIndex>();
         return services;
     }
 }
