@@ -1,8 +1,13 @@
+using CohortFunctions.Cohorts;
+using CohortFunctions.DataPoints;
 using CohortFunctions.Health;
 using CohortFunctions.ImportKeys;
 using CohortFunctions.Matching;
+using CohortFunctions.Memberships;
 using CohortFunctions.Partners;
+using CohortFunctions.Postbacks;
 using CohortFunctions.Storage;
+using CohortFunctions.Users;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,6 +39,19 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ImportKeyService>();
 
         services.AddSingleton<IIdentifierIndex, AzureTableIdentifierIndex>();
+        services.AddSingleton<IdentifierMatcher>();
+        services.AddSingleton<IUserProfileReader, AzureTableUserProfileReader>();
+
+        services.AddSingleton<ICohortStore, AzureTableCohortStore>();
+        services.AddSingleton<AzureTableMembershipStore>();
+        services.AddSingleton<IMembershipStore>(sp => sp.GetRequiredService<AzureTableMembershipStore>());
+        services.AddSingleton<IUserMemberships>(sp => sp.GetRequiredService<AzureTableMembershipStore>());
+        services.AddSingleton<IDataPointLedger, AzureTableDataPointLedger>();
+        services.AddSingleton<CohortService>();
+        services.AddSingleton<DataPointService>();
+
+        services.AddSingleton<PartnerAuthenticator>();
+        services.AddSingleton<PostbackService>();
         return services;
     }
 }

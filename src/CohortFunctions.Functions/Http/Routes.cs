@@ -12,6 +12,19 @@ public static class Routes
 
     public const string ImportKey = "manage/workspaces/{workspace}/partners/{partner}/keys/{keyId}";
 
+    /// <summary>Braze's cohort name endpoint.</summary>
+    public const string PartnerCohorts = "partners/{partner}/cohorts";
+
+    /// <summary>Braze's user cohort endpoint.</summary>
+    public const string PartnerCohortUsers = "partners/{partner}/cohorts/users";
+
+    public const string Cohorts = "manage/workspaces/{workspace}/cohorts";
+
+    /// <summary>Members of one cohort; the cohort id is URL-encoded (see <see cref="RawPath"/>).</summary>
+    public const string CohortMembers = "manage/workspaces/{workspace}/cohorts/{partner}/{cohortId}/members";
+
+    public const string DataPoints = "manage/workspaces/{workspace}/data-points";
+
     /// <summary>Everything no other function matches, to answer 404 and 405 as JSON.</summary>
     public const string Fallback = "{*path}";
 }

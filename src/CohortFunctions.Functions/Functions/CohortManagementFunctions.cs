@@ -1,0 +1,80 @@
+using System.Globalization;
+using CohortFunctions.App.Http;
+using CohortFunctions.Cohorts;
+using CohortFunctions.Results;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace CohortFunctions.App.Functions;
+
+/// <summary>The operator's view of imported cohorts (management API, function key).</summary>
+public sealed class CohortManagementFunctions(CohortService cohorts)
+{
+    /// <summary>Index of <c>{cohortId}</c> among the segments of <see cref="Routes.CohortMembers"/>.</summary>
+    private const int CohortIdSegment = 5;
+
+    public sealed record CohortBody(
+        string Partner, string CohortId, string Name, string DisplayName, DateTimeOffset CreatedAt, long MemberCount, DateTimeOffset? LastSyncedAt);
+
+    public sealed record CohortsBody(IReadOnlyList<CohortBody> Cohorts);
+
+    public sealed record MemberBody(string UserId, string? ExternalId);
+
+    public sealed record MembersBody(IReadOnlyList<MemberBody> Members, string? Continuation);
+
+    [Function(nameof(ListCohorts))]
+    public async Task<IActionResult> ListCohorts(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Cohorts)] HttpRequest request,
+        string workspace,
+        CancellationToken cancellationToken)
+    {
+        var listed = await cohorts.ListAsync(workspace, cancellationToken).ConfigureAwait(false);
+        return ApiResponses.From(listed, all => ApiResponses.Ok(new CohortsBody(
+            [.. all.Select(c => new CohortBody(c.Partner, c.CohortId, c.Name, c.DisplayName, c.CreatedAt, c.MemberCount, c.LastSyncedAt))])));
+    }
+
+    [Function(nameof(ListCohortMembers))]
+    public async Task<IActionResult> ListCohortMembers(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.CohortMembers)] HttpRequest request,
+        string workspace,
+        string partner,
+        string cohortId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Query.Limit(request) is { Failure: { } invalid })
+        {
+            return ApiResponses.From(invalid);
+        }
+
+        var page = await cohorts.MembersAsync(
+            workspace,
+            partner,
+            RawPath.Segment(request, CohortIdSegment, cohortId),
+            Query.Limit(request).Value,
+            request.Query["continuation"],
+            cancellationToken).ConfigureAwait(false);
+        return ApiResponses.From(page, p => ApiResponses.Ok(new MembersBody(
+            [.. p.Members.Select(m => new MemberBody(m.UserId.Value, m.ExternalId))], p.Continuation)));
+    }
+}
+
+/// <summary>Query-string parameters shared by paged endpoints.</summary>
+public static class Query
+{
+    /// <summary>The optional <c>limit</c> parameter: absent, or a whole number.</summary>
+    public static Result<int?> Limit(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string? text = request.Query["limit"];
+        if (string.IsNullOrEmpty(text))
+        {
+            return Result.Success<int?>(null);
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit)
+            ? Result.Success<int?>(limit)
+            : Failure.Invalid("limit must be a whole number.");
+    }
+}
