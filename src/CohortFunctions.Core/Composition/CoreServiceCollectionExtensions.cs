@@ -6,6 +6,7 @@ using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
 using CohortFunctions.Partners;
 using CohortFunctions.Postbacks;
+using CohortFunctions.Segments;
 using CohortFunctions.Storage;
 using CohortFunctions.Users;
 using Microsoft.Extensions.Configuration;
@@ -49,6 +50,11 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IDataPointLedger, AzureTableDataPointLedger>();
         services.AddSingleton<CohortService>();
         services.AddSingleton<DataPointService>();
+
+        services.AddSingleton<ISegmentStore, AzureTableSegmentStore>();
+        services.AddSingleton<ISegmentSource, AzureTableSegmentSource>();
+        services.AddSingleton<SegmentEvaluator>();
+        services.AddSingleton<SegmentService>();
 
         services.AddSingleton<PartnerAuthenticator>();
         services.AddSingleton<PostbackService>();

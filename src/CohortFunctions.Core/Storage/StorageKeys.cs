@@ -87,5 +87,11 @@ public static class StorageKeys
     public static string DataPointPartition(WorkspaceId workspace, string partner, DateOnly day, int bucket) =>
         Join(workspace.Value, partner, day.ToString("yyyyMMdd", CultureInfo.InvariantCulture), bucket.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>A saved segment: one partition per workspace, a row per segment id.</summary>
+    public static (string PartitionKey, string RowKey) Segment(WorkspaceId workspace, string segmentId) => (SegmentPartition(workspace), segmentId);
+
+    /// <summary>The partition of every segment of a workspace.</summary>
+    public static string SegmentPartition(WorkspaceId workspace) => workspace.Value;
+
     private static string Join(params ReadOnlySpan<string> fragments) => string.Join(Separator, fragments);
 }

@@ -21,6 +21,9 @@ public sealed class TableNames(string prefix)
     /// <summary>Data point ledger rows, partitioned by workspace, partner, UTC day and bucket.</summary>
     public string DataPoints { get; } = prefix + "datapoints";
 
+    /// <summary>Saved segments, one partition per workspace.</summary>
+    public string Segments { get; } = prefix + "segments";
+
     /// <summary>All table names, for provisioning.</summary>
-    public IReadOnlyList<string> All => [ImportKeys, Users, Identifiers, Cohorts, Memberships, DataPoints];
+    public IReadOnlyList<string> All => [ImportKeys, Users, Identifiers, Cohorts, Memberships, DataPoints, Segments];
 }

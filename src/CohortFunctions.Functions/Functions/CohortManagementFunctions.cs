@@ -1,7 +1,5 @@
-using System.Globalization;
 using CohortFunctions.App.Http;
 using CohortFunctions.Cohorts;
-using CohortFunctions.Results;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -43,7 +41,8 @@ public sealed class CohortManagementFunctions(CohortService cohorts)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Query.Limit(request) is { Failure: { } invalid })
+        var limit = Query.Limit(request);
+        if (limit.Failure is { } invalid)
         {
             return ApiResponses.From(invalid);
         }
@@ -52,29 +51,10 @@ public sealed class CohortManagementFunctions(CohortService cohorts)
             workspace,
             partner,
             RawPath.Segment(request, CohortIdSegment, cohortId),
-            Query.Limit(request).Value,
+            limit.Value,
             request.Query["continuation"],
             cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(page, p => ApiResponses.Ok(new MembersBody(
             [.. p.Members.Select(m => new MemberBody(m.UserId.Value, m.ExternalId))], p.Continuation)));
-    }
-}
-
-/// <summary>Query-string parameters shared by paged endpoints.</summary>
-public static class Query
-{
-    /// <summary>The optional <c>limit</c> parameter: absent, or a whole number.</summary>
-    public static Result<int?> Limit(HttpRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        string? text = request.Query["limit"];
-        if (string.IsNullOrEmpty(text))
-        {
-            return Result.Success<int?>(null);
-        }
-
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit)
-            ? Result.Success<int?>(limit)
-            : Failure.Invalid("limit must be a whole number.");
     }
 }

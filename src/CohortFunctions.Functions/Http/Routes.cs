@@ -25,6 +25,14 @@ public static class Routes
 
     public const string DataPoints = "manage/workspaces/{workspace}/data-points";
 
+    public const string CohortFilters = "manage/workspaces/{workspace}/cohort-filters";
+
+    public const string Segments = "manage/workspaces/{workspace}/segments";
+
+    public const string Segment = "manage/workspaces/{workspace}/segments/{segmentId}";
+
+    public const string SegmentUsers = "manage/workspaces/{workspace}/segments/{segmentId}/users";
+
     /// <summary>Everything no other function matches, to answer 404 and 405 as JSON.</summary>
     public const string Fallback = "{*path}";
 }
