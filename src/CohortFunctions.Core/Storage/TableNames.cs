@@ -24,6 +24,9 @@ public sealed class TableNames(string prefix)
     /// <summary>Saved segments, one partition per workspace.</summary>
     public string Segments { get; } = prefix + "segments";
 
+    /// <summary>Identifiers that matched no user yet, per cohort, waiting for a resync pass.</summary>
+    public string Pending { get; } = prefix + "pending";
+
     /// <summary>All table names, for provisioning.</summary>
-    public IReadOnlyList<string> All => [ImportKeys, Users, Identifiers, Cohorts, Memberships, DataPoints, Segments];
+    public IReadOnlyList<string> All => [ImportKeys, Users, Identifiers, Cohorts, Memberships, DataPoints, Segments, Pending];
 }

@@ -13,7 +13,17 @@ public sealed class CohortManagementFunctions(CohortService cohorts)
     private const int CohortIdSegment = 5;
 
     public sealed record CohortBody(
-        string Partner, string CohortId, string Name, string DisplayName, DateTimeOffset CreatedAt, long MemberCount, DateTimeOffset? LastSyncedAt);
+        string Partner,
+        string CohortId,
+        string Name,
+        string DisplayName,
+        DateTimeOffset CreatedAt,
+        long MemberCount,
+        DateTimeOffset? LastSyncedAt,
+        string Cadence,
+        DateTimeOffset? LastResyncAt,
+        DateTimeOffset? NextResyncAt,
+        bool Stale);
 
     public sealed record CohortsBody(IReadOnlyList<CohortBody> Cohorts);
 
@@ -29,7 +39,8 @@ public sealed class CohortManagementFunctions(CohortService cohorts)
     {
         var listed = await cohorts.ListAsync(workspace, cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(listed, all => ApiResponses.Ok(new CohortsBody(
-            [.. all.Select(c => new CohortBody(c.Partner, c.CohortId, c.Name, c.DisplayName, c.CreatedAt, c.MemberCount, c.LastSyncedAt))])));
+            [.. all.Select(c => new CohortBody(
+                c.Partner, c.CohortId, c.Name, c.DisplayName, c.CreatedAt, c.MemberCount, c.LastSyncedAt, c.Cadence, c.LastResyncAt, c.NextResyncAt, c.Stale))])));
     }
 
     [Function(nameof(ListCohortMembers))]

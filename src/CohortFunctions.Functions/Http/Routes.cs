@@ -23,6 +23,12 @@ public static class Routes
     /// <summary>Members of one cohort; the cohort id is URL-encoded (see <see cref="RawPath"/>).</summary>
     public const string CohortMembers = "manage/workspaces/{workspace}/cohorts/{partner}/{cohortId}/members";
 
+    /// <summary>A cohort's cadence; the cohort id is URL-encoded.</summary>
+    public const string CohortSchedule = "manage/workspaces/{workspace}/cohorts/{partner}/{cohortId}/schedule";
+
+    /// <summary>Runs a resync pass of one cohort now; the cohort id is URL-encoded.</summary>
+    public const string CohortResync = "manage/workspaces/{workspace}/cohorts/{partner}/{cohortId}/resync";
+
     public const string DataPoints = "manage/workspaces/{workspace}/data-points";
 
     public const string CohortFilters = "manage/workspaces/{workspace}/cohort-filters";
