@@ -34,7 +34,7 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>Where the app listens, e.g. <c>http://127.0.0.1:39127/</c>.</summary>
     public Uri BaseAddress { get; }
 
-    /// <summary>A client that sends the function key (<c>x-functions-key</c>), as an operator's tooling would.</summary>
+    /// <summary>A client that sends the function key (<c>x-functions-key</c>, if the app has one), as an operator's tooling would.</summary>
     public HttpClient Client { get; }
 
     /// <summary>The app's services, e.g. to resolve keys through the same <c>ImportKeyResolver</c> the app uses.</summary>
@@ -46,8 +46,8 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>This app's table prefix; pass it to another app to share its tables (a second instance).</summary>
     public string TablePrefix => Setting(TestAppBuilder.TablePrefixKey);
 
-    /// <summary>The function key management calls need.</summary>
-    public string FunctionKey => Setting(TestAppBuilder.FunctionKeyKey);
+    /// <summary>The function key management calls need; null when the app was started without one (no key needed).</summary>
+    public string? FunctionKey => _settings.GetValueOrDefault(TestAppBuilder.FunctionKeyKey);
 
     /// <summary>Starts an app with the default test settings, changed by <paramref name="configure"/>.</summary>
     public static async Task<TestApp> StartAsync(Action<TestAppBuilder>? configure = null)
@@ -96,7 +96,7 @@ public sealed class TestApp : IAsyncDisposable
     public HttpClient CreateClient(bool withFunctionKey = true)
     {
         var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        if (withFunctionKey)
+        if (withFunctionKey && FunctionKey is not null)
         {
             client.DefaultRequestHeaders.Add(HttpFunctionEndpoints.FunctionKeyHeader, FunctionKey);
         }
