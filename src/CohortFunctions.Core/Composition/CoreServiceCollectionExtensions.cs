@@ -41,6 +41,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IIdentifierIndex, AzureTableIdentifierIndex>();
         services.AddSingleton<IdentifierMatcher>();
         services.AddSingleton<IUserProfileReader, AzureTableUserProfileReader>();
+        services.AddSingleton<IUserStore, AzureTableUserStore>();
+        services.AddSingleton<UserService>();
 
         services.AddSingleton<ICohortStore, AzureTableCohortStore>();
         services.AddSingleton<AzureTableMembershipStore>();
