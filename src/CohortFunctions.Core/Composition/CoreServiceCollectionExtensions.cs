@@ -45,6 +45,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IIdentifierIndex, AzureTableIdentifierIndex>();
         services.AddSingleton<IdentifierMatcher>();
         services.AddSingleton<IUserProfileReader, AzureTableUserProfileReader>();
+        services.AddSingleton<IUserStore, AzureTableUserStore>();
+        services.AddSingleton<UserService>();
 
         services.AddSingleton<AzureTableCohortStore>();
         services.AddSingleton<ICohortStore>(sp => sp.GetRequiredService<AzureTableCohortStore>());

@@ -41,4 +41,18 @@ public static class Routes
 
     /// <summary>Everything no other function matches, to answer 404 and 405 as JSON.</summary>
     public const string Fallback = "{*path}";
+
+    // Users
+
+    /// <summary>Creates or updates users (POST).</summary>
+    public const string Users = "manage/workspaces/{workspace}/users";
+
+    /// <summary>Identifies anonymous users, merging into existing ones (POST).</summary>
+    public const string UsersIdentify = "manage/workspaces/{workspace}/users/identify";
+
+    /// <summary>Finds a user by one identifier given in the query (GET).</summary>
+    public const string UsersLookup = "manage/workspaces/{workspace}/users/lookup";
+
+    /// <summary>One user by the platform's user id (DELETE).</summary>
+    public const string User = "manage/workspaces/{workspace}/users/{userId}";
 }
