@@ -40,9 +40,6 @@ public static partial class BicepCli
             start.ArgumentList.Add(argument);
         }
 
-        // Bicep's own telemetry and update checks would try the network; this machine has none to offer.
-        start.Environment["BICEP_TELEMETRY_ENABLED"] = "false";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)
