@@ -84,21 +84,21 @@ param logRetentionInDays int = 30
 param keyVaultPurgeProtection bool = false
 
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
-var environment = toLower(environmentName)
+var envName = toLower(environmentName)
 var tags = {
   'azd-env-name': environmentName
   application: 'cohortfunctions'
 }
 
 var names = {
-  identity: 'id-${environment}-${resourceToken}'
-  plan: 'plan-${environment}-${resourceToken}'
-  functionApp: 'func-${environment}-${resourceToken}'
+  identity: 'id-${envName}-${resourceToken}'
+  plan: 'plan-${envName}-${resourceToken}'
+  functionApp: 'func-${envName}-${resourceToken}'
   storageAccount: 'st${resourceToken}'
   deploymentContainer: 'app-package-${resourceToken}'
   keyVault: 'kv-${resourceToken}'
-  logAnalytics: 'log-${environment}-${resourceToken}'
-  applicationInsights: 'appi-${environment}-${resourceToken}'
+  logAnalytics: 'log-${envName}-${resourceToken}'
+  applicationInsights: 'appi-${envName}-${resourceToken}'
 }
 
 // Every table the app uses (today importkeys; the others come with later features). The app creates missing
