@@ -1,5 +1,6 @@
 using CohortFunctions.Memberships;
 using CohortFunctions.Partners;
+using CohortFunctions.Resync;
 using CohortFunctions.Results;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
@@ -14,13 +15,17 @@ public sealed record CohortView(
     string DisplayName,
     DateTimeOffset CreatedAt,
     long MemberCount,
-    DateTimeOffset? LastSyncedAt);
+    DateTimeOffset? LastSyncedAt,
+    string Cadence,
+    DateTimeOffset? LastResyncAt,
+    DateTimeOffset? NextResyncAt,
+    bool Stale);
 
 /// <summary>A page of a cohort's members with what an operator recognises them by.</summary>
 public sealed record MembersView(IReadOnlyList<UserSummary> Members, string? Continuation);
 
 /// <summary>The operator's view of imported cohorts: listing with exact member counts, and member pages.</summary>
-public sealed class CohortService(ICohortStore cohorts, IMembershipStore memberships, IUserProfileReader profiles, PartnerCatalog partners)
+public sealed class CohortService(ICohortStore cohorts, IMembershipStore memberships, IUserProfileReader profiles, PartnerCatalog partners, TimeProvider time)
 {
     public const int MaxPageSize = 1000;
 
@@ -91,7 +96,18 @@ public sealed class CohortService(ICohortStore cohorts, IMembershipStore members
         var displayName = partners.TryGet(cohort.Ref.Partner, out var partner)
             ? cohort.DisplayName(partner)
             : $"[{cohort.Ref.Partner}] {cohort.Name}: {cohort.Ref.CohortId}";
-        return new CohortView(cohort.Ref.Partner, cohort.Ref.CohortId, cohort.Name, displayName, cohort.CreatedAt, count, cohort.LastSyncedAt);
+        return new CohortView(
+            cohort.Ref.Partner,
+            cohort.Ref.CohortId,
+            cohort.Name,
+            displayName,
+            cohort.CreatedAt,
+            count,
+            cohort.LastSyncedAt,
+            Cadences.Name(cohort.Cadence),
+            cohort.LastResyncAt,
+            cohort.NextResyncAt,
+            cohort.IsStale(time.GetUtcNow()));
     }
 
     private static Failure InvalidWorkspace() => Failure.Invalid($"Invalid workspace id: {WorkspaceId.Rule}.");

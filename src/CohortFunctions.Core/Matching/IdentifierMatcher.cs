@@ -10,8 +10,11 @@ namespace CohortFunctions.Matching;
 /// <summary>An identifier that matched no user, with the last intent the request had for it.</summary>
 public sealed record UnmatchedIdentifier(Identifier Identifier, bool Remove);
 
-/// <summary>The users a postback's identifiers resolved to, each with its final wanted state, and what matched no one.</summary>
-public sealed record MatchResult(IReadOnlyList<MembershipChange> Changes, IReadOnlyList<UnmatchedIdentifier> Unmatched);
+/// <summary>
+/// The users a postback's identifiers resolved to, each with its final wanted state; the identifiers that matched;
+/// and those that matched no one.
+/// </summary>
+public sealed record MatchResult(IReadOnlyList<MembershipChange> Changes, IReadOnlyList<Identifier> Matched, IReadOnlyList<UnmatchedIdentifier> Unmatched);
 
 /// <summary>
 /// Resolves a postback's identifiers to existing users (never creating any), by Braze's rules: <c>user_ids</c>
@@ -38,6 +41,7 @@ public sealed class IdentifierMatcher(IIdentifierIndex index)
         var wanted = new Dictionary<UserId, bool>();
         var order = new List<UserId>();
         var unmatched = new Dictionary<Identifier, bool>();
+        var matched = new HashSet<Identifier>();
         foreach (var change in changes)
         {
             foreach (var identifier in change.Identifiers())
@@ -50,6 +54,7 @@ public sealed class IdentifierMatcher(IIdentifierIndex index)
                     }
 
                     wanted[user] = !change.ShouldRemove;
+                    matched.Add(identifier);
                 }
                 else
                 {
@@ -60,6 +65,7 @@ public sealed class IdentifierMatcher(IIdentifierIndex index)
 
         return new MatchResult(
             [.. order.Select(user => new MembershipChange(user, wanted[user]))],
+            [.. matched],
             [.. unmatched.Select(u => new UnmatchedIdentifier(u.Key, u.Value))]);
     }
 

@@ -4,7 +4,9 @@ using CohortFunctions.Cohorts;
 using CohortFunctions.DataPoints;
 using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
+using CohortFunctions.Resync;
 using CohortFunctions.Results;
+using CohortFunctions.Workspaces;
 using CohortFunctions.Users;
 using Microsoft.Extensions.Logging;
 
@@ -27,6 +29,8 @@ public sealed partial class PostbackService(
     IdentifierMatcher matcher,
     IMembershipStore memberships,
     IDataPointLedger ledger,
+    IPendingStore pending,
+    IResyncStateStore resyncState,
     TimeProvider time,
     ILogger<PostbackService> logger)
 {
@@ -77,7 +81,7 @@ public sealed partial class PostbackService(
         var cohort = new CohortRef(partner.Name, request.Value.CohortId);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["Workspace"] = workspace.Value, ["Partner"] = partner.Name });
         var now = time.GetUtcNow();
-        await cohorts.TouchAsync(workspace, cohort, now, cancellationToken).ConfigureAwait(false);
+        var known = await cohorts.TouchAsync(workspace, cohort, now, cancellationToken).ConfigureAwait(false);
 
         var match = await matcher.MatchAsync(workspace, request.Value.Changes, cancellationToken).ConfigureAwait(false);
         var origin = new ChangeOrigin(Guid.NewGuid().ToString("N"), DateOnly.FromDateTime(now.UtcDateTime), CountsDataPoints: true);
@@ -97,10 +101,34 @@ public sealed partial class PostbackService(
             }).ConfigureAwait(false);
 
         await ledger.RecordAsync(workspace, partner.Name, origin.Day, [.. entries], cancellationToken).ConfigureAwait(false);
+        await DeferAsync(workspace, cohort, known, match, now, cancellationToken).ConfigureAwait(false);
         var total = results.Aggregate(MembershipResult.None, (sum, r) => sum.Plus(r));
         var summary = new PostbackSummary(total.Added, total.Removed, total.Unchanged, match.Unmatched.Count, total.Added + total.Removed);
         Log.Applied(logger, workspace.Value, partner.Name, summary.Added, summary.Removed, summary.Unchanged, summary.Unmatched);
         return summary;
+    }
+
+    /// <summary>
+    /// Keeps what matched no user for the scheduled resync, and — while the cohort has pending identifiers — marks
+    /// what this postback did apply, so an older pending intent for it is never applied later. Cohorts without
+    /// pending identifiers pay nothing here.
+    /// </summary>
+    private async Task DeferAsync(WorkspaceId workspace, CohortRef cohort, Cohort known, MatchResult match, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (known.HasPending && match.Matched.Count > 0)
+        {
+            await pending.SupersedeAsync(workspace, cohort, match.Matched, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (match.Unmatched.Count > 0)
+        {
+            await pending.RecordAsync(workspace, cohort, match.Unmatched, now, cancellationToken).ConfigureAwait(false);
+            if (!known.HasPending)
+            {
+                // After the rows are written: a resync pass that clears the flag then sees them (see CompleteAsync).
+                await resyncState.MarkPendingAsync(workspace, cohort, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private static partial class Log

@@ -87,5 +87,34 @@ public static class StorageKeys
     public static string DataPointPartition(WorkspaceId workspace, string partner, DateOnly day, int bucket) =>
         Join(workspace.Value, partner, day.ToString("yyyyMMdd", CultureInfo.InvariantCulture), bucket.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>A saved segment: one partition per workspace, a row per segment id.</summary>
+    public static (string PartitionKey, string RowKey) Segment(WorkspaceId workspace, string segmentId) => (SegmentPartition(workspace), segmentId);
+
+    /// <summary>The partition of every segment of a workspace.</summary>
+    public static string SegmentPartition(WorkspaceId workspace) => workspace.Value;
+
+    /// <summary>One bucket of a cohort's pending identifiers.</summary>
+    public static string PendingPartition(WorkspaceId workspace, CohortRef cohort, int bucket)
+    {
+        ArgumentNullException.ThrowIfNull(cohort);
+        return Join(workspace.Value, cohort.Partner, KeyEncoding.Encode(cohort.CohortId), bucket.ToString("x", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The row of one pending identifier within its cohort: kind and encoded value(s).</summary>
+    public static string PendingRow(Identifier identifier)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        return identifier.Kind switch
+        {
+            IdentifierKind.ExternalId => Join("x", KeyEncoding.Encode(identifier.Value)),
+            IdentifierKind.DeviceId => Join("d", KeyEncoding.Encode(identifier.Value)),
+            IdentifierKind.Alias => Join("a", KeyEncoding.Encode(identifier.AliasLabel ?? ""), KeyEncoding.Encode(identifier.Value)),
+            _ => throw new ArgumentOutOfRangeException(nameof(identifier), identifier.Kind, "Unknown identifier kind."),
+        };
+    }
+
+    /// <summary>The row holding the maintenance timer's progress (a partition no workspace id can take).</summary>
+    public static (string PartitionKey, string RowKey) MaintenanceCursor => ("~maintenance", "cursor");
+
     private static string Join(params ReadOnlySpan<string> fragments) => string.Join(Separator, fragments);
 }

@@ -21,6 +21,12 @@ public sealed class TableNames(string prefix)
     /// <summary>Data point ledger rows, partitioned by workspace, partner, UTC day and bucket.</summary>
     public string DataPoints { get; } = prefix + "datapoints";
 
+    /// <summary>Saved segments, one partition per workspace.</summary>
+    public string Segments { get; } = prefix + "segments";
+
+    /// <summary>Identifiers that matched no user yet, per cohort, waiting for a resync pass.</summary>
+    public string Pending { get; } = prefix + "pending";
+
     /// <summary>All table names, for provisioning.</summary>
-    public IReadOnlyList<string> All => [ImportKeys, Users, Identifiers, Cohorts, Memberships, DataPoints];
+    public IReadOnlyList<string> All => [ImportKeys, Users, Identifiers, Cohorts, Memberships, DataPoints, Segments, Pending];
 }

@@ -29,6 +29,7 @@ public readonly partial record struct WorkspaceId
 
     public override string ToString() => Value;
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
+    // \z, not $: $ also matches before a final newline, which would let "acme\n" through into a table key.
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,62}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

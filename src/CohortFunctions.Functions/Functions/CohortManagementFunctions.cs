@@ -1,7 +1,5 @@
-using System.Globalization;
 using CohortFunctions.App.Http;
 using CohortFunctions.Cohorts;
-using CohortFunctions.Results;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -15,7 +13,17 @@ public sealed class CohortManagementFunctions(CohortService cohorts)
     private const int CohortIdSegment = 5;
 
     public sealed record CohortBody(
-        string Partner, string CohortId, string Name, string DisplayName, DateTimeOffset CreatedAt, long MemberCount, DateTimeOffset? LastSyncedAt);
+        string Partner,
+        string CohortId,
+        string Name,
+        string DisplayName,
+        DateTimeOffset CreatedAt,
+        long MemberCount,
+        DateTimeOffset? LastSyncedAt,
+        string Cadence,
+        DateTimeOffset? LastResyncAt,
+        DateTimeOffset? NextResyncAt,
+        bool Stale);
 
     public sealed record CohortsBody(IReadOnlyList<CohortBody> Cohorts);
 
@@ -31,7 +39,8 @@ public sealed class CohortManagementFunctions(CohortService cohorts)
     {
         var listed = await cohorts.ListAsync(workspace, cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(listed, all => ApiResponses.Ok(new CohortsBody(
-            [.. all.Select(c => new CohortBody(c.Partner, c.CohortId, c.Name, c.DisplayName, c.CreatedAt, c.MemberCount, c.LastSyncedAt))])));
+            [.. all.Select(c => new CohortBody(
+                c.Partner, c.CohortId, c.Name, c.DisplayName, c.CreatedAt, c.MemberCount, c.LastSyncedAt, c.Cadence, c.LastResyncAt, c.NextResyncAt, c.Stale))])));
     }
 
     [Function(nameof(ListCohortMembers))]
@@ -43,7 +52,8 @@ public sealed class CohortManagementFunctions(CohortService cohorts)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Query.Limit(request) is { Failure: { } invalid })
+        var limit = Query.Limit(request);
+        if (limit.Failure is { } invalid)
         {
             return ApiResponses.From(invalid);
         }
@@ -52,29 +62,10 @@ public sealed class CohortManagementFunctions(CohortService cohorts)
             workspace,
             partner,
             RawPath.Segment(request, CohortIdSegment, cohortId),
-            Query.Limit(request).Value,
+            limit.Value,
             request.Query["continuation"],
             cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(page, p => ApiResponses.Ok(new MembersBody(
             [.. p.Members.Select(m => new MemberBody(m.UserId.Value, m.ExternalId))], p.Continuation)));
-    }
-}
-
-/// <summary>Query-string parameters shared by paged endpoints.</summary>
-public static class Query
-{
-    /// <summary>The optional <c>limit</c> parameter: absent, or a whole number.</summary>
-    public static Result<int?> Limit(HttpRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        string? text = request.Query["limit"];
-        if (string.IsNullOrEmpty(text))
-        {
-            return Result.Success<int?>(null);
-        }
-
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit)
-            ? Result.Success<int?>(limit)
-            : Failure.Invalid("limit must be a whole number.");
     }
 }

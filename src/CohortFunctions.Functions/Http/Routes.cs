@@ -23,7 +23,21 @@ public static class Routes
     /// <summary>Members of one cohort; the cohort id is URL-encoded (see <see cref="RawPath"/>).</summary>
     public const string CohortMembers = "manage/workspaces/{workspace}/cohorts/{partner}/{cohortId}/members";
 
+    /// <summary>A cohort's cadence; the cohort id is URL-encoded.</summary>
+    public const string CohortSchedule = "manage/workspaces/{workspace}/cohorts/{partner}/{cohortId}/schedule";
+
+    /// <summary>Runs a resync pass of one cohort now; the cohort id is URL-encoded.</summary>
+    public const string CohortResync = "manage/workspaces/{workspace}/cohorts/{partner}/{cohortId}/resync";
+
     public const string DataPoints = "manage/workspaces/{workspace}/data-points";
+
+    public const string CohortFilters = "manage/workspaces/{workspace}/cohort-filters";
+
+    public const string Segments = "manage/workspaces/{workspace}/segments";
+
+    public const string Segment = "manage/workspaces/{workspace}/segments/{segmentId}";
+
+    public const string SegmentUsers = "manage/workspaces/{workspace}/segments/{segmentId}/users";
 
     /// <summary>Everything no other function matches, to answer 404 and 405 as JSON.</summary>
     public const string Fallback = "{*path}";

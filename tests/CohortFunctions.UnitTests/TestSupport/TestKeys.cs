@@ -1,0 +1,24 @@
+using CohortFunctions.ImportKeys;
+using CohortFunctions.Workspaces;
+
+namespace CohortFunctions.UnitTests.TestSupport;
+
+/// <summary>Stored data import keys for tests, with the secret they were made from.</summary>
+public static class TestKeys
+{
+    public static readonly DateTimeOffset CreatedAt = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
+
+    public static WorkspaceId Workspace(string value = "acme") =>
+        WorkspaceId.TryParse(value, out var id) ? id : throw new ArgumentException($"'{value}' is not a workspace id.", nameof(value));
+
+    /// <summary>A stored key for <paramref name="secret"/>, as the store would return it.</summary>
+    public static StoredImportKey Stored(
+        string secret,
+        string partner = "amplitude",
+        string workspace = "acme",
+        string keyId = "0123456789abcdef",
+        DateTimeOffset? invalidatedAt = null) =>
+        new(
+            new DataImportKey(keyId, Workspace(workspace), partner, ImportKeySecrets.Hint(secret), CreatedAt, invalidatedAt, null),
+            ImportKeySecrets.Hash(secret));
+}
