@@ -22,7 +22,7 @@ public sealed class UserServiceUpsertTests
 
         // Assert
         Assert.Equal(FailureKind.Invalid, result.Failure?.Kind);
-        Assert.Contains(Workspaces.WorkspaceId.Rule, result.Failure!.Message, StringComparison.Ordinal);
+        Assert.Contains(CohortFunctions.Workspaces.WorkspaceId.Rule, result.Failure!.Message, StringComparison.Ordinal);
         Assert.Empty(_harness.Calls);
     }
 
