@@ -83,7 +83,7 @@ public sealed record UpsertUsersRequest(IReadOnlyList<RequestEntry<UserUpsert>> 
                     return RequestEntry.Invalid<UserUpsert>(index, "device_ids must be an array of strings.");
                 }
 
-                deviceIds.Add(device.GetString()!);
+                deviceIds.Add(RequestJson.Text(device));
             }
         }
 
@@ -228,6 +228,8 @@ public sealed record UserLookupRequest(Identifier Identifier)
 /// <summary>Reading the optional, nullable members of the users API's JSON.</summary>
 internal static class RequestJson
 {
+    private const string UnpairedSurrogate = "\ud800";
+
     /// <summary>The member, or null when it is absent or JSON null (both mean "not given").</summary>
     public static JsonElement? Optional(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
@@ -246,8 +248,24 @@ internal static class RequestJson
             return false;
         }
 
-        value = member.GetString();
+        value = Text(member);
         return true;
+    }
+
+    /// <summary>
+    /// A JSON string's value. An escaped unpaired surrogate (<c>"\ud800"</c>) is valid JSON that .NET refuses to decode;
+    /// it comes back as a lone surrogate, which <see cref="IdentifierRules"/> rejects like any other.
+    /// </summary>
+    public static string Text(JsonElement element)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return UnpairedSurrogate;
+        }
     }
 
     /// <summary><c>{"alias_name": "...", "alias_label": "..."}</c>, or null when it is not that shape.</summary>
@@ -255,6 +273,6 @@ internal static class RequestJson
         element.ValueKind == JsonValueKind.Object
         && element.TryGetProperty("alias_name", out var name) && name.ValueKind == JsonValueKind.String
         && element.TryGetProperty("alias_label", out var label) && label.ValueKind == JsonValueKind.String
-            ? new UserAlias(name.GetString()!, label.GetString()!)
+            ? new UserAlias(Text(name), Text(label))
             : null;
 }
