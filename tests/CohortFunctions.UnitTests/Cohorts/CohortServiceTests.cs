@@ -29,7 +29,7 @@ public sealed class CohortServiceTests
             ["amplitude"] = new PartnerOptions { DisplayName = "Amplitude", ApiKeys = { "k1" } },
             ["segment"] = new PartnerOptions { DisplayName = "Segment", ApiKeys = { "k2" } },
         }));
-        _service = new CohortService(_cohorts.Object, _memberships.Object, _profiles.Object, partners);
+        _service = new CohortService(_cohorts.Object, _memberships.Object, _profiles.Object, partners, TimeProvider.System);
         _cohorts.Setup(c => c.GetAsync(_workspace, new CohortRef("amplitude", "abc123"), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Cohort(new CohortRef("amplitude", "abc123"), "Power users", true, DateTimeOffset.UnixEpoch, null));
         _memberships.Setup(m => m.ListAsync(_workspace, It.IsAny<CohortRef>(), It.IsAny<int>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))

@@ -6,6 +6,7 @@ using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
 using CohortFunctions.Partners;
 using CohortFunctions.Postbacks;
+using CohortFunctions.Resync;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Caching.Memory;
@@ -59,6 +60,8 @@ public sealed class PostbackServiceHarness : IDisposable
             [Partner] = new PartnerOptions { DisplayName = "Amplitude", ApiKeys = { ApiKey, SecondApiKey } },
             [OtherPartner] = new PartnerOptions { DisplayName = "Segment", ApiKeys = { OtherPartnerApiKey } },
         };
+        Cohorts.Setup(c => c.TouchAsync(It.IsAny<WorkspaceId>(), It.IsAny<CohortRef>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((WorkspaceId _, CohortRef cohort, DateTimeOffset at, CancellationToken _) => new Cohort(cohort, cohort.CohortId, false, at, at));
         var resolver = new ImportKeyResolver(
             Keys.Object, _cache, Time, Options.Create(new ImportKeysOptions()), NullLogger<ImportKeyResolver>.Instance);
         var authenticator = new PartnerAuthenticator(new PartnerCatalog(Options.Create(partners)), resolver);
@@ -68,6 +71,8 @@ public sealed class PostbackServiceHarness : IDisposable
             new IdentifierMatcher(Index.Object),
             Memberships.Object,
             Ledger.Object,
+            Pending.Object,
+            ResyncState.Object,
             Time,
             NullLogger<PostbackService>.Instance);
     }
@@ -79,6 +84,10 @@ public sealed class PostbackServiceHarness : IDisposable
     public Mock<IMembershipStore> Memberships { get; } = new();
 
     public Mock<IDataPointLedger> Ledger { get; } = new();
+
+    public Mock<IPendingStore> Pending { get; } = new();
+
+    public Mock<IResyncStateStore> ResyncState { get; } = new();
 
     public Mock<IIdentifierIndex> Index { get; } = new();
 
