@@ -41,7 +41,9 @@ internal static class SummaryText
         text.AppendLine(CultureInfo.InvariantCulture, $"cohort '{options.CohortName}' ({summary.CohortId}): {outcome}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  rows {summary.Rows:N0}: members {summary.Members:N0}, skipped {summary.Skipped:N0} (unresolved mapping), duplicates {summary.Duplicates:N0}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  {(summary.FirstSync ? "first sync" : "delta")}{(summary.NameSent ? ", name sent" : string.Empty)}: to add {summary.ToAdd:N0}, to remove {summary.ToRemove:N0} in {summary.Batches:N0} {Plural(summary.Batches, "batch", "batches")}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  sent {summary.Sent:N0}: added {Count(summary.Added)}, removed {Count(summary.Removed)}, unchanged {Count(summary.Unchanged)}, unmatched {Count(summary.Unmatched)}");
+        text.AppendLine(summary.Sent == 0
+            ? "  sent 0"
+            : string.Create(CultureInfo.InvariantCulture, $"  sent {summary.Sent:N0}: added {Count(summary.Added)}, removed {Count(summary.Removed)}, unchanged {Count(summary.Unchanged)}, unmatched {Count(summary.Unmatched)}"));
         text.Append(CultureInfo.InvariantCulture, $"  retried {summary.Retried:N0}, failed {summary.FailedBatches:N0} {Plural(summary.FailedBatches, "batch", "batches")} ({summary.FailedIds:N0} ids), unsent {summary.UnsentIds:N0}, elapsed {summary.Elapsed.TotalSeconds:0.00} s");
         foreach (var failure in summary.Failures)
         {
