@@ -10,7 +10,7 @@ public static class AppServiceCollectionExtensions
     public static IServiceCollection AddCohortFunctionsApp(this IServiceCollection services)
     {
         services.AddCohortCore();
-        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateOnStart();
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using CohortFunctions.App;
 using CohortFunctions.App.Hosting;
 using CohortFunctions.App.Http;
+using Microsoft.Extensions.Options;
 
 namespace CohortFunctions.LocalHost;
 
@@ -24,6 +25,8 @@ public static partial class LocalFunctionsHost
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes * 2L;
         });
+        // Request lines carry query strings, and a function key may be one (?code=): never log them.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Services.AddCohortFunctionsApp();
         builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptions.SectionName);
         builder.Services.AddSingleton(FunctionCatalog.App);
@@ -40,6 +43,8 @@ public static partial class LocalFunctionsHost
 
     private static async Task HandleUnexpectedErrorsAsync(HttpContext context, RequestDelegate next)
     {
+        var timeout = TimeSpan.FromSeconds(context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.RequestTimeoutSeconds);
+        using var deadline = RequestDeadline.Apply(context, timeout);
         try
         {
             await next(context).ConfigureAwait(false);

@@ -101,7 +101,7 @@ public sealed record CohortChangesRequest(string CohortId, IReadOnlyList<CohortC
             : new CohortChange(userIds, deviceIds, aliases, shouldRemove);
     }
 
-    /// <summary>An array of non-empty strings; <c>null</c> counts as absent. Anything else is malformed.</summary>
+    /// <summary>An array of strings of 1-1,024 characters; <c>null</c> counts as absent. Anything else is malformed.</summary>
     private static List<string>? StringArray(JsonElement element)
     {
         if (element.ValueKind == JsonValueKind.Null)
@@ -117,7 +117,7 @@ public sealed record CohortChangesRequest(string CohortId, IReadOnlyList<CohortC
         var values = new List<string>(element.GetArrayLength());
         foreach (var item in element.EnumerateArray())
         {
-            if (!JsonText.TryGetString(item, out var value) || value.Length == 0)
+            if (!JsonText.TryGetString(item, out var value) || value.Length is 0 or > IdentifierRules.MaxLength)
             {
                 return null;
             }
@@ -144,8 +144,8 @@ public sealed record CohortChangesRequest(string CohortId, IReadOnlyList<CohortC
         foreach (var item in element.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.Object
-                || PartnerCredentials.StringOrNull(item, "alias_name") is not { Length: > 0 } name
-                || PartnerCredentials.StringOrNull(item, "alias_label") is not { Length: > 0 } label)
+                || PartnerCredentials.StringOrNull(item, "alias_name") is not { Length: > 0 and <= IdentifierRules.MaxLength } name
+                || PartnerCredentials.StringOrNull(item, "alias_label") is not { Length: > 0 and <= IdentifierRules.MaxLength } label)
             {
                 return null;
             }

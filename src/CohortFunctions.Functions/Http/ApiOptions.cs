@@ -13,6 +13,10 @@ public sealed class ApiOptions
     /// </summary>
     public Uri? PublicBaseUrl { get; set; }
 
+    /// <summary>How long a request may work before it is cut short and answered 503 with <c>Retry-After</c>.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 600)]
+    public int RequestTimeoutSeconds { get; set; } = 30;
+
     /// <summary>The REST endpoint to give a partner: the public base URL without a trailing slash.</summary>
     public string RestEndpoint(HttpRequest request)
     {

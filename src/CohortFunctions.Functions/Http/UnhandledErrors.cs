@@ -14,6 +14,8 @@ public static partial class UnhandledErrors
 
     public const string UnavailableMessage = "Storage is unavailable; retry later.";
 
+    public const string TimedOutMessage = "The request took too long; retry later.";
+
     /// <summary>Seconds a client is asked to wait after a 503.</summary>
     public const int RetryAfterSeconds = 5;
 
@@ -22,20 +24,23 @@ public static partial class UnhandledErrors
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(exception);
         var requestId = context.TraceIdentifier;
-        if (context.RequestAborted.IsCancellationRequested)
+        if (RequestDeadline.ClientAborted(context))
         {
             Log.RequestAborted(logger, requestId);
             return;
         }
 
+        var retryAfter = new Dictionary<string, string> { ["Retry-After"] = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         ApiResult result;
-        if (StorageFailures.IsUnavailable(exception, context.RequestAborted))
+        if (RequestDeadline.TimedOut(context))
+        {
+            Log.TimedOut(logger, requestId, exception);
+            result = new ApiResult(StatusCodes.Status503ServiceUnavailable, new ErrorBody(TimedOutMessage, RequestId: requestId), retryAfter);
+        }
+        else if (StorageFailures.IsUnavailable(exception, context.RequestAborted))
         {
             Log.StorageUnavailable(logger, requestId, exception);
-            result = new ApiResult(
-                StatusCodes.Status503ServiceUnavailable,
-                new ErrorBody(UnavailableMessage, RequestId: requestId),
-                new Dictionary<string, string> { ["Retry-After"] = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            result = new ApiResult(StatusCodes.Status503ServiceUnavailable, new ErrorBody(UnavailableMessage, RequestId: requestId), retryAfter);
         }
         else
         {
@@ -59,6 +64,9 @@ public static partial class UnhandledErrors
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Storage unavailable in request {RequestId}")]
         public static partial void StorageUnavailable(ILogger logger, string requestId, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} ran past its deadline")]
+        public static partial void TimedOut(ILogger logger, string requestId, Exception exception);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId} was aborted by the client")]
         public static partial void RequestAborted(ILogger logger, string requestId);

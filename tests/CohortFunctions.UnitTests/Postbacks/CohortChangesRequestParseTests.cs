@@ -1,3 +1,4 @@
+using CohortFunctions.Results;
 using CohortFunctions.Identifiers;
 using CohortFunctions.Postbacks;
 
@@ -150,10 +151,10 @@ public sealed class CohortChangesRequestParseTests
     }
 
     [Fact]
-    public void Parse_IdsWithControlCharactersOrOverlong_AcceptedForMatchingToIgnore()
+    public void Parse_IdsWithControlCharacters_AcceptedForMatchingToIgnore()
     {
         // Arrange: well-formed strings that no user can have are a matching question (unmatched), not a 400.
-        var body = PostbackBodies.Users().WithChange(c => c.UserIds("a\u0001b", new string('x', 1025))).Build();
+        var body = PostbackBodies.Users().WithChange(c => c.UserIds("a\u0001b", new string('x', 1024))).Build();
 
         // Act
         var result = CohortChangesRequest.Parse(body);
@@ -161,6 +162,31 @@ public sealed class CohortChangesRequestParseTests
         // Assert
         Assert.True(result.IsSuccess, result.Failure?.Message);
         Assert.Equal(2, result.Value!.IdCount);
+    }
+
+    [Theory]
+    [InlineData("user_ids")]
+    [InlineData("device_ids")]
+    [InlineData("alias_name")]
+    [InlineData("alias_label")]
+    public void Parse_IdOver1024Characters_InvalidCohortChanges(string field)
+    {
+        // Arrange: the id length limit is a limit of the request, answered with the malformed-change message.
+        var tooLong = new string('x', 1025);
+        var body = field switch
+        {
+            "user_ids" => PostbackBodies.Users().WithChange(c => c.UserIds(tooLong)).Build(),
+            "device_ids" => PostbackBodies.Users().WithChange(c => c.DeviceIds(tooLong)).Build(),
+            "alias_name" => PostbackBodies.Users().WithChange(c => c.Alias(tooLong, "email")).Build(),
+            _ => PostbackBodies.Users().WithChange(c => c.Alias("name", tooLong)).Build(),
+        };
+
+        // Act
+        var result = CohortChangesRequest.Parse(body);
+
+        // Assert
+        Assert.Equal(FailureKind.Invalid, result.Failure?.Kind);
+        Assert.Equal(PartnerMessages.InvalidCohortChanges, result.Failure?.Message);
     }
 
     [Fact]
