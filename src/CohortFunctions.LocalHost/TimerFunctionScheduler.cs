@@ -35,6 +35,8 @@ internal sealed partial class TimerFunctionScheduler(
     TimeProvider time,
     ILogger<TimerFunctionScheduler> logger) : BackgroundService
 {
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromDays(30);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(timers.Select(timer => RunAsync(timer, stoppingToken)));
 
@@ -53,7 +55,11 @@ internal sealed partial class TimerFunctionScheduler(
             var due = timer.Schedule.GetNextOccurrence(now);
             try
             {
-                await Task.Delay(due - now, time, stoppingToken).ConfigureAwait(false);
+                // Task.Delay waits at most ~49.7 days and throws beyond: a longer wait (a yearly schedule) is several.
+                for (var wait = due - now; wait > TimeSpan.Zero; wait = due - time.GetUtcNow().UtcDateTime)
+                {
+                    await Task.Delay(wait < MaxDelay ? wait : MaxDelay, time, stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException)
             {

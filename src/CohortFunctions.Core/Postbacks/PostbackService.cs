@@ -87,20 +87,29 @@ public sealed partial class PostbackService(
         var origin = new ChangeOrigin(Guid.NewGuid().ToString("N"), DateOnly.FromDateTime(now.UtcDateTime), CountsDataPoints: true);
         var results = new ConcurrentBag<MembershipResult>();
         var entries = new ConcurrentBag<DataPointEntry>();
-        await Parallel.ForEachAsync(
-            match.Changes.GroupBy(c => c.User.Shard),
-            new ParallelOptions { MaxDegreeOfParallelism = UserId.ShardCount, CancellationToken = cancellationToken },
-            async (shard, ct) =>
-            {
-                var (result, dataPoints) = await memberships.ApplyAsync(workspace, cohort, shard.Key, [.. shard], origin, ct).ConfigureAwait(false);
-                results.Add(result);
-                foreach (var entry in dataPoints)
+        try
+        {
+            await Parallel.ForEachAsync(
+                match.Changes.GroupBy(c => c.User.Shard),
+                new ParallelOptions { MaxDegreeOfParallelism = UserId.ShardCount, CancellationToken = cancellationToken },
+                async (shard, ct) =>
                 {
-                    entries.Add(entry);
-                }
-            }).ConfigureAwait(false);
-
-        await ledger.RecordAsync(workspace, partner.Name, origin.Day, [.. entries], cancellationToken).ConfigureAwait(false);
+                    var (result, dataPoints) = await memberships.ApplyAsync(workspace, cohort, shard.Key, [.. shard], origin, ct).ConfigureAwait(false);
+                    results.Add(result);
+                    foreach (var entry in dataPoints)
+                    {
+                        entries.Add(entry);
+                    }
+                }).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Also when a shard failed: the batches that did commit are counted now, not only at the next maintenance.
+            if (!entries.IsEmpty)
+            {
+                await ledger.RecordAsync(workspace, partner.Name, origin.Day, [.. entries], CancellationToken.None).ConfigureAwait(false);
+            }
+        }
         await DeferAsync(workspace, cohort, known, match, now, cancellationToken).ConfigureAwait(false);
         var total = results.Aggregate(MembershipResult.None, (sum, r) => sum.Plus(r));
         var summary = new PostbackSummary(total.Added, total.Removed, total.Unchanged, match.Unmatched.Count, total.Added + total.Removed);

@@ -13,7 +13,8 @@ namespace CohortFunctions.IntegrationTests.Infrastructure;
 /// </summary>
 /// <remarks>
 /// A process-wide singleton because xunit v2 has no assembly fixture. Test classes isolate themselves by table prefix
-/// (see <see cref="TestApp"/>), so one Azurite serves all of them in parallel.
+/// (see <see cref="TestApp"/>), so one Azurite serves all of them in parallel. Azurite is stopped when the test
+/// process exits, and by a watchdog when the test host is killed before it can (vstest does that after a run).
 /// </remarks>
 public static class AzuriteFixture
 {
@@ -26,6 +27,18 @@ public static class AzuriteFixture
 
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    // Runs Azurite ($1, port $2) for as long as the test process ($3) lives, passing on Azurite's exit code if it
+    // stops first. ProcessExit below stops it on a normal exit; this also covers a test host that is killed.
+    private const string Watchdog = """
+        "$1" --inMemoryPersistence --tableHost 127.0.0.1 --tablePort "$2" --silent --disableTelemetry &
+        azurite=$!
+        while kill -0 "$3" 2>/dev/null; do
+          if ! kill -0 "$azurite" 2>/dev/null; then wait "$azurite"; exit $?; fi
+          sleep 1
+        done
+        kill "$azurite"
+        """;
 
     private static readonly Lazy<Task<string>> Instance = new(() => Task.Run(StartOrUseConfiguredAsync));
 
@@ -85,13 +98,13 @@ public static class AzuriteFixture
     private static async Task<string> StartAsync(string executable, int port)
     {
         var output = new ProcessOutput();
-        var start = new ProcessStartInfo(executable)
+        var start = new ProcessStartInfo("bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])["--inMemoryPersistence", "--tableHost", "127.0.0.1", "--tablePort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent", "--disableTelemetry"])
+        foreach (var argument in (string[])["-c", Watchdog, "azurite-watchdog", executable, port.ToString(System.Globalization.CultureInfo.InvariantCulture), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             start.ArgumentList.Add(argument);
         }

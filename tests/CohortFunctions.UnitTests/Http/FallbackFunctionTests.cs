@@ -1,0 +1,50 @@
+using CohortFunctions.App.Functions;
+using CohortFunctions.App.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace CohortFunctions.UnitTests.Http;
+
+public sealed class FallbackFunctionTests
+{
+    private readonly FallbackFunction _function = new();
+
+    [Theory]
+    [InlineData("GET", "/")]
+    [InlineData("GET", "/nothing-here")]
+    [InlineData("POST", "/manage/workspaces/acme")]
+    [InlineData("GET", "/manage/workspaces/acme/partners/amplitude/keys/k1/extra")]
+    public void Fallback_UnknownPath_404WithMessage(string method, string path)
+    {
+        // Act
+        var result = Invoke(method, path);
+
+        // Assert
+        Assert.Equal(StatusCodes.Status404NotFound, result.StatusCode);
+        Assert.False(string.IsNullOrEmpty(Assert.IsType<ErrorBody>(result.Body).Message));
+        Assert.False(result.Headers.ContainsKey("Allow"));
+    }
+
+    [Theory]
+    [InlineData("DELETE", "/health", "GET")]
+    [InlineData("HEAD", "/health", "GET")]
+    [InlineData("PUT", "/manage/workspaces/acme/partners/amplitude/keys", "GET, POST")]
+    [InlineData("PATCH", "/manage/workspaces/acme/partners/amplitude/keys/0123456789abcdef", "DELETE")]
+    public void Fallback_KnownPathWrongMethod_405WithAllow(string method, string path, string allow)
+    {
+        // Act
+        var result = Invoke(method, path);
+
+        // Assert
+        Assert.Equal(StatusCodes.Status405MethodNotAllowed, result.StatusCode);
+        Assert.Equal(allow, result.Headers["Allow"]);
+        Assert.Contains(method, Assert.IsType<ErrorBody>(result.Body).Message, StringComparison.Ordinal);
+    }
+
+    private ApiResult Invoke(string method, string path)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.Path = path;
+        return Assert.IsType<ApiResult>(_function.Fallback(context.Request));
+    }
+}
