@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CohortFunctions.Identifiers;
+using CohortFunctions.Requests;
 using CohortFunctions.Results;
 
 namespace CohortFunctions.Postbacks;
@@ -12,8 +13,7 @@ public sealed record PartnerCredentials(string? PartnerApiKey, string? ClientSec
     public static PartnerCredentials From(JsonElement body) =>
         new(StringOrNull(body, "partner_api_key"), StringOrNull(body, "client_secret"));
 
-    internal static string? StringOrNull(JsonElement body, string name) =>
-        body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    internal static string? StringOrNull(JsonElement body, string name) => JsonText.Property(body, name);
 }
 
 /// <summary>One element of <c>cohort_changes</c>: identifiers to add, or to remove when <see cref="ShouldRemove"/>.</summary>
@@ -117,7 +117,7 @@ public sealed record CohortChangesRequest(string CohortId, IReadOnlyList<CohortC
         var values = new List<string>(element.GetArrayLength());
         foreach (var item in element.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.String || item.GetString() is not { Length: > 0 } value)
+            if (!JsonText.TryGetString(item, out var value) || value.Length == 0)
             {
                 return null;
             }
@@ -190,7 +190,7 @@ public sealed partial record CohortNameRequest(string CohortId, string Name, Dat
             ? parsed
             : null;
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})?)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})?)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Iso8601();
 }
 

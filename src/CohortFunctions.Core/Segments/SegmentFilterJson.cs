@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CohortFunctions.Cohorts;
+using CohortFunctions.Requests;
 using CohortFunctions.Results;
 
 namespace CohortFunctions.Segments;
@@ -97,8 +98,8 @@ public static class SegmentFilterJson
 
     private static CohortRef? LeafCohort(JsonElement value) =>
         value.ValueKind == JsonValueKind.Object
-        && value.TryGetProperty("partner", out var partner) && partner.ValueKind == JsonValueKind.String && partner.GetString() is { Length: > 0 } p
-        && value.TryGetProperty("cohort_id", out var cohort) && cohort.ValueKind == JsonValueKind.String && cohort.GetString() is { Length: > 0 } c
+        && JsonText.Property(value, "partner") is { Length: > 0 } p
+        && JsonText.Property(value, "cohort_id") is { Length: > 0 } c
             ? new CohortRef(p, c)
             : null;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CohortFunctions.Cohorts;
+using CohortFunctions.Requests;
 using CohortFunctions.Memberships;
 using CohortFunctions.Partners;
 using CohortFunctions.Results;
@@ -282,7 +283,7 @@ public sealed class SegmentService(
             return required ? Failure.Invalid("name is required.") : Result.Success<string?>(null);
         }
 
-        return element.ValueKind == JsonValueKind.String && element.GetString() is { } name && !string.IsNullOrWhiteSpace(name) && name.Length <= MaxNameLength
+        return JsonText.TryGetString(element, out var name) && !string.IsNullOrWhiteSpace(name) && name.Length <= MaxNameLength
             ? Result.Success<string?>(name)
             : Failure.Invalid($"name must be a non-empty string of at most {MaxNameLength} characters.");
     }

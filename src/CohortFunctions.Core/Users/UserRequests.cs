@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CohortFunctions.Identifiers;
+using CohortFunctions.Requests;
 using CohortFunctions.Results;
 using Microsoft.Extensions.Primitives;
 
@@ -256,17 +257,7 @@ internal static class RequestJson
     /// A JSON string's value. An escaped unpaired surrogate (<c>"\ud800"</c>) is valid JSON that .NET refuses to decode;
     /// it comes back as a lone surrogate, which <see cref="IdentifierRules"/> rejects like any other.
     /// </summary>
-    public static string Text(JsonElement element)
-    {
-        try
-        {
-            return element.GetString()!;
-        }
-        catch (InvalidOperationException)
-        {
-            return UnpairedSurrogate;
-        }
-    }
+    public static string Text(JsonElement element) => JsonText.TryGetString(element, out var text) ? text : UnpairedSurrogate;
 
     /// <summary><c>{"alias_name": "...", "alias_label": "..."}</c>, or null when it is not that shape.</summary>
     public static UserAlias? Alias(JsonElement element) =>

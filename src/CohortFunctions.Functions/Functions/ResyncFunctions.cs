@@ -1,4 +1,5 @@
 using CohortFunctions.App.Http;
+using CohortFunctions.Requests;
 using CohortFunctions.Resync;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -30,7 +31,7 @@ public sealed class ResyncFunctions(ResyncService resync)
             return ApiResponses.From(invalid);
         }
 
-        var cadence = body.Value.TryGetProperty("cadence", out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+        var cadence = JsonText.Property(body.Value, "cadence");
         var set = await resync.SetCadenceAsync(workspace, partner, RawPath.Segment(request, CohortIdSegment, cohortId), cadence, cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(set, c => ApiResponses.Ok(new ScheduleBody(c.Ref.Partner, c.Ref.CohortId, Cadences.Name(c.Cadence), c.LastResyncAt, c.NextResyncAt)));
     }
