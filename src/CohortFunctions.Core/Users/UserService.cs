@@ -33,8 +33,11 @@ public sealed partial class UserService(
     /// </summary>
     internal const int Parallelism = 16;
 
-    /// <summary>Tries of a conditional write that lost to a concurrent one before the entry is reported as busy.</summary>
-    private const int MaxAttempts = 5;
+    /// <summary>
+    /// Tries of a conditional write that lost to a concurrent one before the entry is reported as busy. Requests that
+    /// update one user at once take turns: with n writers the last may lose n - 1 times.
+    /// </summary>
+    private const int MaxAttempts = 10;
 
     internal const string BusyMessage = "the user is being changed by another request; retry.";
 
@@ -320,6 +323,7 @@ public sealed partial class UserService(
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
+            await PauseAsync(attempt, cancellationToken).ConfigureAwait(false);
             current ??= await store.GetAsync(workspace, user, cancellationToken).ConfigureAwait(false);
             if (current is null)
             {
@@ -377,6 +381,7 @@ public sealed partial class UserService(
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
+            await PauseAsync(attempt, cancellationToken).ConfigureAwait(false);
             var claim = await store.AddIdentifierAsync(workspace, identifier, owner, matchable, cancellationToken).ConfigureAwait(false);
             switch (claim.Status)
             {
@@ -459,6 +464,7 @@ public sealed partial class UserService(
             var done = false;
             for (var attempt = 0; attempt < MaxAttempts && !done; attempt++)
             {
+                await PauseAsync(attempt, cancellationToken).ConfigureAwait(false);
                 var row = await store.GetIdentifierAsync(workspace, identifier, cancellationToken).ConfigureAwait(false);
                 done = row is null || row.Owner != user || !row.Matchable
                     || await store.ReplaceIdentifierAsync(workspace, identifier, user, matchable: false, row.Version, cancellationToken).ConfigureAwait(false) is not null;
@@ -482,6 +488,7 @@ public sealed partial class UserService(
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
+            await PauseAsync(attempt, cancellationToken).ConfigureAwait(false);
             var row = await store.GetIdentifierAsync(workspace, identifier, cancellationToken).ConfigureAwait(false);
             if (row is null || row.Owner != from)
             {
@@ -499,6 +506,13 @@ public sealed partial class UserService(
 
         return false;
     }
+
+    /// <summary>
+    /// A short random pause, growing with each try, before a conditional write is tried again, so writers that
+    /// collided do not collide again in lockstep. Real time on purpose: it paces storage calls, it is not domain time.
+    /// </summary>
+    private static Task PauseAsync(int attempt, CancellationToken cancellationToken) =>
+        attempt == 0 ? Task.CompletedTask : Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken);
 
     private static Task ForEachGroupAsync<T>(
         IReadOnlyList<T> entries, Func<T, IEnumerable<Identifier>> identifiers, Func<T, CancellationToken, Task> apply, CancellationToken cancellationToken) =>

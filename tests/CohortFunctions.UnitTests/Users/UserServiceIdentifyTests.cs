@@ -10,7 +10,7 @@ namespace CohortFunctions.UnitTests.Users;
 
 public sealed class UserServiceIdentifyTests
 {
-    private static readonly CohortRef Cohort = new("amplitude", "c1");
+    private readonly CohortRef _cohort = new("amplitude", "c1");
 
     private readonly UserStoreHarness _harness = new();
 
@@ -22,7 +22,7 @@ public sealed class UserServiceIdentifyTests
     {
         // Arrange
         var anonymous = _harness.Seed(deviceIds: ["d1", "d2"], aliases: [new UserAlias("amp-1", "amplitude_id")]);
-        _harness.AddToCohort(anonymous.UserId, Cohort);
+        _harness.AddToCohort(anonymous.UserId, _cohort);
 
         // Act
         var result = await IdentifyAsync(ByDevice("u1", "d1"));
@@ -37,7 +37,7 @@ public sealed class UserServiceIdentifyTests
         Assert.Equal((anonymous.UserId, false), _harness.Row(Identifier.Device("d1")));
         Assert.Equal((anonymous.UserId, false), _harness.Row(Identifier.Device("d2")));
         Assert.Equal((anonymous.UserId, true), _harness.Row(Identifier.Alias(new UserAlias("amp-1", "amplitude_id"))));
-        Assert.Equal([Cohort], _harness.CohortsOf(anonymous.UserId));
+        Assert.Equal([_cohort], _harness.CohortsOf(anonymous.UserId));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class UserServiceIdentifyTests
         // Arrange
         var target = _harness.Seed("u1", deviceIds: ["t-d"], aliases: [new UserAlias("t-amp", "amplitude_id")]);
         var anonymous = _harness.Seed(deviceIds: ["d1"], aliases: [new UserAlias("a-amp", "amplitude_id"), new UserAlias("a-mp", "mixpanel_id")]);
-        _harness.AddToCohort(anonymous.UserId, Cohort);
+        _harness.AddToCohort(anonymous.UserId, _cohort);
 
         // Act
         var result = await IdentifyAsync(ByDevice("u1", "d1"));
@@ -77,7 +77,7 @@ public sealed class UserServiceIdentifyTests
         Assert.Null(_harness.Row(Identifier.Alias(new UserAlias("a-amp", "amplitude_id"))));
         Assert.Equal((target.UserId, true), _harness.Row(Identifier.Alias(new UserAlias("t-amp", "amplitude_id"))));
         Assert.Equal((target.UserId, false), _harness.Row(Identifier.Device("d1")));
-        Assert.Equal([Cohort], _harness.CohortsOf(target.UserId));
+        Assert.Equal([_cohort], _harness.CohortsOf(target.UserId));
         Assert.Empty(_harness.CohortsOf(anonymous.UserId));
     }
 
@@ -123,7 +123,7 @@ public sealed class UserServiceIdentifyTests
         // Arrange
         var target = _harness.Seed("u1");
         var anonymous = _harness.Seed(deviceIds: ["d1"], aliases: [new UserAlias("a-mp", "mixpanel_id")]);
-        _harness.AddToCohort(anonymous.UserId, Cohort);
+        _harness.AddToCohort(anonymous.UserId, _cohort);
         var failures = 1;
         _harness.Memberships.Setup(m => m.MoveAllAsync(It.IsAny<WorkspaceId>(), anonymous.UserId, target.UserId, It.IsAny<CancellationToken>()))
             .Returns(() => failures-- > 0 ? throw new TimeoutException("storage went away") : _harness.MoveAll(anonymous.UserId, target.UserId));

@@ -8,7 +8,7 @@ namespace CohortFunctions.UnitTests.Users;
 
 public sealed class UserServiceLookupDeleteTests
 {
-    private static readonly CohortRef Cohort = new("amplitude", "c1");
+    private readonly CohortRef _cohort = new("amplitude", "c1");
 
     private readonly UserStoreHarness _harness = new();
 
@@ -26,7 +26,7 @@ public sealed class UserServiceLookupDeleteTests
     {
         // Arrange
         var user = _harness.Seed("u1", deviceIds: ["d1"], aliases: [new UserAlias("amp-1", "amplitude_id")], wasAnonymous: true);
-        _harness.AddToCohort(user.UserId, Cohort);
+        _harness.AddToCohort(user.UserId, _cohort);
         (string, string)[] query = kind == "alias" ? [("alias_name", value), ("alias_label", "amplitude_id")] : [(kind, value)];
 
         // Act
@@ -34,7 +34,7 @@ public sealed class UserServiceLookupDeleteTests
 
         // Assert
         Assert.Equal(user, result.Value!.Profile);
-        Assert.Equal([Cohort], result.Value.Cohorts);
+        Assert.Equal([_cohort], result.Value.Cohorts);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class UserServiceLookupDeleteTests
         // Arrange
         var user = _harness.Seed("u1", deviceIds: ["d1"], aliases: [new UserAlias("a", "l")]);
         var other = _harness.Seed("u2");
-        _harness.AddToCohort(user.UserId, Cohort);
+        _harness.AddToCohort(user.UserId, _cohort);
 
         // Act
         var result = await _harness.Service.DeleteAsync(_harness.Workspace.Value, user.UserId.Value, CancellationToken.None);

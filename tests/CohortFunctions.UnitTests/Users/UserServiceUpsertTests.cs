@@ -432,4 +432,38 @@ public sealed class UserServiceUpsertTests
         Assert.Equal([new UserAlias("n1", "l")], _harness.Profile(existing.UserId)!.Aliases);
         Assert.Null(_harness.Row(Identifier.Alias(new UserAlias("n2", "l"))));
     }
+
+    [Fact]
+    public async Task UpsertAsync_ProfileChangedByOthersSeveralTimes_RetriesUntilItsWriteLands()
+    {
+        // Arrange: eight other writers get in first, as when nine requests update one user at once.
+        var existing = _harness.Seed("u1");
+        var lost = 0;
+        _harness.Store.Setup(s => s.ReplaceAsync(It.Is<UserProfile>(p => p.UserId == existing.UserId), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Returns((UserProfile profile, string version, CancellationToken _) => lost++ < 8 ? Task.FromResult<string?>(null) : _harness.Replace(profile, version));
+
+        // Act
+        var result = await UpsertAsync(UserBuilder.Identified("u1").WithDevice("d1"));
+
+        // Assert
+        Assert.Equal(1, result.Value!.Updated);
+        Assert.Equal(["d1"], _harness.Profile(existing.UserId)!.DeviceIds);
+        Assert.Equal((existing.UserId, false), _harness.Row(Identifier.Device("d1")));
+    }
+
+    [Fact]
+    public async Task UpsertAsync_ProfileChangedByOthersEveryTime_ReportsBusyAndClaimsNothing()
+    {
+        // Arrange
+        var existing = _harness.Seed("u1");
+        _harness.Store.Setup(s => s.ReplaceAsync(It.Is<UserProfile>(p => p.UserId == existing.UserId), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string?)null);
+
+        // Act
+        var result = await UpsertAsync(UserBuilder.Identified("u1").WithDevice("d1"));
+
+        // Assert
+        Assert.Equal(new UserEntryError(0, "the user is being changed by another request; retry."), Assert.Single(result.Value!.Errors));
+        Assert.Null(_harness.Row(Identifier.Device("d1")));
+    }
 }

@@ -198,6 +198,22 @@ internal sealed class UserStoreHarness
         }
     }
 
+    /// <summary>What the <see cref="IUserStore.ReplaceAsync"/> mock does.</summary>
+    public Task<string?> Replace(UserProfile profile, string version)
+    {
+        lock (_gate)
+        {
+            _calls.Add("Replace " + profile.UserId);
+            if (!_profiles.TryGetValue(profile.UserId, out var stored) || Version(stored.Version) != version)
+            {
+                return Task.FromResult<string?>(null);
+            }
+
+            _profiles[profile.UserId] = (profile, ++_version);
+            return Task.FromResult<string?>(Version(_version));
+        }
+    }
+
     /// <summary>What the <see cref="IUserMemberships.MoveAllAsync"/> mock does.</summary>
     public Task MoveAll(UserId source, UserId target)
     {
@@ -245,20 +261,7 @@ internal sealed class UserStoreHarness
                 }
             });
         Store.Setup(s => s.ReplaceAsync(It.IsAny<UserProfile>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .Returns((UserProfile profile, string version, CancellationToken _) =>
-            {
-                lock (_gate)
-                {
-                    _calls.Add("Replace " + profile.UserId);
-                    if (!_profiles.TryGetValue(profile.UserId, out var stored) || Version(stored.Version) != version)
-                    {
-                        return Task.FromResult<string?>(null);
-                    }
-
-                    _profiles[profile.UserId] = (profile, ++_version);
-                    return Task.FromResult<string?>(Version(_version));
-                }
-            });
+            .Returns((UserProfile profile, string version, CancellationToken _) => Replace(profile, version));
         Store.Setup(s => s.DeleteAsync(It.IsAny<WorkspaceId>(), It.IsAny<UserId>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .Returns((WorkspaceId _, UserId user, string? version, CancellationToken _) =>
             {
