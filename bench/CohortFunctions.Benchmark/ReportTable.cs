@@ -12,7 +12,7 @@ internal static class ReportTable
         var c = CultureInfo.InvariantCulture;
         s.AppendLine(c, $"Benchmark ({report.Mode}) at {report.StartedAt:u} on {report.Machine}; users seeded in {report.SeedSeconds:F0} s.");
         s.AppendLine();
-        s.AppendLine("| 1,000-id postbacks | senders | n | p50 ms | p95 ms | p99 ms | max ms | app s | floor s | app/floor | floor p50 ms |");
+        s.AppendLine(c, $"| {report.BatchIds:N0}-id postbacks | senders | n | p50 ms | p95 ms | p99 ms | max ms | app s | floor s | app/floor | floor p50 ms |");
         s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var l in report.Latency)
         {
