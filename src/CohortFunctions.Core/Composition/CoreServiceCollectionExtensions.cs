@@ -1,7 +1,16 @@
+using CohortFunctions.Cohorts;
+using CohortFunctions.DataPoints;
 using CohortFunctions.Health;
 using CohortFunctions.ImportKeys;
+using CohortFunctions.Maintenance;
+using CohortFunctions.Matching;
+using CohortFunctions.Memberships;
 using CohortFunctions.Partners;
+using CohortFunctions.Postbacks;
+using CohortFunctions.Resync;
+using CohortFunctions.Segments;
 using CohortFunctions.Storage;
+using CohortFunctions.Users;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,6 +26,7 @@ public static class CoreServiceCollectionExtensions
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImportKeysOptions>().BindConfiguration(ImportKeysOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ResyncOptions>().BindConfiguration(ResyncOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PartnersOptions>().Configure<IConfiguration>(PartnersOptions.Bind).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PartnersOptions>, PartnersOptionsValidator>();
 
@@ -31,6 +41,34 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IImportKeyStore, AzureTableImportKeyStore>();
         services.AddSingleton<ImportKeyResolver>();
         services.AddSingleton<ImportKeyService>();
+
+        services.AddSingleton<IIdentifierIndex, AzureTableIdentifierIndex>();
+        services.AddSingleton<IdentifierMatcher>();
+        services.AddSingleton<IUserProfileReader, AzureTableUserProfileReader>();
+        services.AddSingleton<IUserStore, AzureTableUserStore>();
+        services.AddSingleton<UserService>();
+
+        services.AddSingleton<AzureTableCohortStore>();
+        services.AddSingleton<ICohortStore>(sp => sp.GetRequiredService<AzureTableCohortStore>());
+        services.AddSingleton<IResyncStateStore>(sp => sp.GetRequiredService<AzureTableCohortStore>());
+        services.AddSingleton<IPendingStore, AzureTablePendingStore>();
+        services.AddSingleton<ResyncService>();
+        services.AddSingleton<IMaintenanceStore, AzureTableMaintenanceStore>();
+        services.AddSingleton<MaintenanceService>();
+        services.AddSingleton<AzureTableMembershipStore>();
+        services.AddSingleton<IMembershipStore>(sp => sp.GetRequiredService<AzureTableMembershipStore>());
+        services.AddSingleton<IUserMemberships>(sp => sp.GetRequiredService<AzureTableMembershipStore>());
+        services.AddSingleton<IDataPointLedger, AzureTableDataPointLedger>();
+        services.AddSingleton<CohortService>();
+        services.AddSingleton<DataPointService>();
+
+        services.AddSingleton<ISegmentStore, AzureTableSegmentStore>();
+        services.AddSingleton<ISegmentSource, AzureTableSegmentSource>();
+        services.AddSingleton<SegmentEvaluator>();
+        services.AddSingleton<SegmentService>();
+
+        services.AddSingleton<PartnerAuthenticator>();
+        services.AddSingleton<PostbackService>();
         return services;
     }
 }

@@ -73,6 +73,12 @@ internal sealed partial class PartnersOptionsValidator : IValidateOptions<Partne
             {
                 errors.Add($"{PartnersOptions.SectionName}__{slug}__ApiKeys needs at least one non-empty key.");
             }
+
+            // An unresolved Key Vault reference reaches the app as its literal text: never accept that as a key.
+            if (partner.ApiKeys.Any(k => k.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)))
+            {
+                errors.Add($"{PartnersOptions.SectionName}__{slug}__ApiKeys holds an unresolved Key Vault reference; check the app's access to the vault.");
+            }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -16,6 +16,7 @@ public static class StorageFailures
             switch (ex)
             {
                 case RequestFailedException { Status: 0 or 408 or 429 or 500 or 502 or 503 or 504 }:
+                case Memberships.MembershipContentionException:
                 case HttpRequestException:
                 case SocketException:
                 case TimeoutException:

@@ -1,16 +1,33 @@
+using System.Globalization;
+using CohortFunctions.Cohorts;
+using CohortFunctions.Identifiers;
+using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Storage;
 
 /// <summary>
-/// Every PartitionKey and RowKey the app writes is built here, so that the key layout can be read in one place.
-/// Workspace ids, partner slugs and key ids have restricted alphabets (validated before they get here); user-supplied
-/// identifiers are encoded injectively before they become part of a key.
+/// Every PartitionKey and RowKey the app writes is built here, so the key layout can be read in one place.
+/// Fragments are joined with <c>|</c>, which no fragment contains: workspace ids, partner slugs, key ids and user ids
+/// have restricted alphabets (validated before they get here) and user-supplied strings go through
+/// <see cref="KeyEncoding"/>. Every partition of tenant data starts with the workspace id, so one workspace's keys
+/// can never address another's rows.
 /// </summary>
 public static class StorageKeys
 {
-    /// <summary>Empty RowKey for tables where the partition is the entity.</summary>
+    /// <summary>RowKey for tables where the partition is the entity.</summary>
     public const string NoRow = "";
+
+    /// <summary>RowKey of a membership partition's compacted member count. Sorts after every user id.</summary>
+    public const string MemberCountRow = "~count";
+
+    /// <summary>RowKey prefix of member count deltas written with each membership batch.</summary>
+    public const string MemberDeltaPrefix = "~delta|";
+
+    /// <summary>Lowest RowKey that is not a member row (user ids are lower-case hex).</summary>
+    public const string FirstNonMemberRow = "~";
+
+    private const char Separator = '|';
 
     /// <summary>
     /// The lookup row of a data import key: one partition per key hash, so resolving a postback's key is a point
@@ -20,4 +37,84 @@ public static class StorageKeys
 
     /// <summary>The partition listing a workspace's keys for one partner.</summary>
     public static string ImportKeyListing(WorkspaceId workspace, string partner) => $"ws-{workspace.Value}-p-{partner}";
+
+    /// <summary>A user profile: partition per workspace and user shard, row per user id.</summary>
+    public static (string PartitionKey, string RowKey) User(WorkspaceId workspace, UserId user) =>
+        (UserPartition(workspace, user.Shard), user.Value);
+
+    /// <summary>The partition of one workspace's users in one shard (scanned in user id order by segment exports).</summary>
+    public static string UserPartition(WorkspaceId workspace, char shard) => Join(workspace.Value, shard.ToString());
+
+    /// <summary>The identifier index row of an external id, device id or alias: a partition of its own.</summary>
+    public static (string PartitionKey, string RowKey) Identifier(WorkspaceId workspace, Identifier identifier)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        var partition = identifier.Kind switch
+        {
+            IdentifierKind.ExternalId => Join(workspace.Value, "x", KeyEncoding.Encode(identifier.Value)),
+            IdentifierKind.DeviceId => Join(workspace.Value, "d", KeyEncoding.Encode(identifier.Value)),
+            IdentifierKind.Alias => Join(workspace.Value, "a", KeyEncoding.Encode(identifier.AliasLabel ?? ""), KeyEncoding.Encode(identifier.Value)),
+            _ => throw new ArgumentOutOfRangeException(nameof(identifier), identifier.Kind, "Unknown identifier kind."),
+        };
+        return (partition, NoRow);
+    }
+
+    /// <summary>A cohort row: one partition per workspace (a workspace has tens to thousands of cohorts, not millions).</summary>
+    public static (string PartitionKey, string RowKey) Cohort(WorkspaceId workspace, CohortRef cohort)
+    {
+        ArgumentNullException.ThrowIfNull(cohort);
+        return (CohortPartition(workspace), Join(cohort.Partner, KeyEncoding.Encode(cohort.CohortId)));
+    }
+
+    /// <summary>The partition of every cohort of a workspace.</summary>
+    public static string CohortPartition(WorkspaceId workspace) => workspace.Value;
+
+    /// <summary>
+    /// One shard of a cohort's memberships: member rows keyed by user id, plus the shard's count rows. Sharding by
+    /// the user's shard spreads a large cohort's writes over 16 partitions and lets exports merge cohorts shard by
+    /// shard in user id order.
+    /// </summary>
+    public static string MembershipPartition(WorkspaceId workspace, CohortRef cohort, char shard)
+    {
+        ArgumentNullException.ThrowIfNull(cohort);
+        return Join(workspace.Value, cohort.Partner, KeyEncoding.Encode(cohort.CohortId), shard.ToString());
+    }
+
+    /// <summary>The row of one count delta, written in the same transaction as the membership changes it counts.</summary>
+    public static string MemberDeltaRow(string batchId) => MemberDeltaPrefix + batchId;
+
+    /// <summary>A data point ledger partition: one workspace, partner and UTC day, spread over a few buckets.</summary>
+    public static string DataPointPartition(WorkspaceId workspace, string partner, DateOnly day, int bucket) =>
+        Join(workspace.Value, partner, day.ToString("yyyyMMdd", CultureInfo.InvariantCulture), bucket.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>A saved segment: one partition per workspace, a row per segment id.</summary>
+    public static (string PartitionKey, string RowKey) Segment(WorkspaceId workspace, string segmentId) => (SegmentPartition(workspace), segmentId);
+
+    /// <summary>The partition of every segment of a workspace.</summary>
+    public static string SegmentPartition(WorkspaceId workspace) => workspace.Value;
+
+    /// <summary>One bucket of a cohort's pending identifiers.</summary>
+    public static string PendingPartition(WorkspaceId workspace, CohortRef cohort, int bucket)
+    {
+        ArgumentNullException.ThrowIfNull(cohort);
+        return Join(workspace.Value, cohort.Partner, KeyEncoding.Encode(cohort.CohortId), bucket.ToString("x", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The row of one pending identifier within its cohort: kind and encoded value(s).</summary>
+    public static string PendingRow(Identifier identifier)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        return identifier.Kind switch
+        {
+            IdentifierKind.ExternalId => Join("x", KeyEncoding.Encode(identifier.Value)),
+            IdentifierKind.DeviceId => Join("d", KeyEncoding.Encode(identifier.Value)),
+            IdentifierKind.Alias => Join("a", KeyEncoding.Encode(identifier.AliasLabel ?? ""), KeyEncoding.Encode(identifier.Value)),
+            _ => throw new ArgumentOutOfRangeException(nameof(identifier), identifier.Kind, "Unknown identifier kind."),
+        };
+    }
+
+    /// <summary>The row holding the maintenance timer's progress (a partition no workspace id can take).</summary>
+    public static (string PartitionKey, string RowKey) MaintenanceCursor => ("~maintenance", "cursor");
+
+    private static string Join(params ReadOnlySpan<string> fragments) => string.Join(Separator, fragments);
 }

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -16,6 +17,9 @@ public static class ApiJson
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         MaxDepth = MaxDepth,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+
+        // Braze's messages contain backticks; senders and people read them as written. Responses are never HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static JsonDocumentOptions DocumentOptions { get; } = new()

@@ -135,6 +135,10 @@ public sealed class TestAppBuilder
         ["Partners:amplitude:ApiKeys:0"] = "amplitude-" + RandomHex(16),
         ["Partners:mixpanel:DisplayName"] = "Mixpanel",
         ["Partners:mixpanel:ApiKeys:0"] = "mixpanel-" + RandomHex(16),
+
+        // Timers are required settings; tests call the timer functions themselves, so the schedules never fire.
+        ["ResyncSchedule"] = "0 0 0 1 1 *",
+        ["MaintenanceSchedule"] = "0 0 0 1 1 *",
     };
 
     private readonly List<Action<IServiceCollection>> _services = [];

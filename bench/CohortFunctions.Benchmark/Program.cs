@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text.Json;
+using CohortFunctions.Benchmark;
+
+// dotnet run --project bench/CohortFunctions.Benchmark -c Release -- [--smoke] [--out DIR]
+// (bench/run.sh builds everything and installs Azurite first). See docs/performance.md.
+var smoke = args.Contains("--smoke");
+var outIndex = Array.IndexOf(args, "--out");
+var root = RepositoryRoot.Find();
+var outDir = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : Path.Combine(root, "bench", "results");
+var plan = smoke ? BenchPlan.Smoke : BenchPlan.Full;
+
+Console.Error.WriteLine($"Benchmark ({(smoke ? "smoke" : "full")}): cohort {plan.CohortSize:N0}, {plan.LatencySamples} samples per latency scenario");
+await using var environment = await BenchEnvironment.StartAsync(root);
+var report = await new BenchRun(environment, plan).RunAsync();
+
+Directory.CreateDirectory(outDir);
+var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+var jsonPath = Path.Combine(outDir, $"bench-{(smoke ? "smoke" : "full")}-{stamp}.json");
+await File.WriteAllTextAsync(jsonPath, json);
+var table = ReportTable.Render(report);
+await File.WriteAllTextAsync(Path.ChangeExtension(jsonPath, ".md"), table);
+Console.WriteLine(table);
+Console.Error.WriteLine($"Results: {jsonPath}");
+return 0;
+
+/// <summary>Where the repository is: the folder with CohortFunctions.sln above the working directory or the binary.</summary>
+internal static class RepositoryRoot
+{
+    public static string Find()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "CohortFunctions.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("Run the benchmark from inside the repository.");
+    }
+}

@@ -1,0 +1,71 @@
+using CohortFunctions.Partners;
+using CohortFunctions.Resync;
+
+namespace CohortFunctions.Cohorts;
+
+/// <summary>
+/// A partner cohort known to a workspace. Created by the name call or by the first postback that changes its
+/// members (then named after its id until the name call arrives).
+/// </summary>
+public sealed record Cohort(
+    CohortRef Ref,
+    string Name,
+    bool Named,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? LastSyncedAt)
+{
+    /// <summary>How often the sender syncs it; decides when pending identifiers are retried.</summary>
+    public Cadence Cadence { get; init; } = Cadences.Default;
+
+    /// <summary>Whether identifiers that matched no user are waiting for a resync pass.</summary>
+    public bool HasPending { get; init; }
+
+    /// <summary>When the last resync pass completed.</summary>
+    public DateTimeOffset? LastResyncAt { get; init; }
+
+    /// <summary>For <see cref="Cadence.Once"/>: whether its single retry pass after the last postback has run.</summary>
+    public bool OnceRetryDone { get; init; }
+
+    /// <summary>Whether a resync pass stopped at its time budget and will resume where it stood.</summary>
+    public bool PassInProgress { get; init; }
+
+    /// <summary>How the cohort is shown in segment filters: <c>[Amplitude] Power users: abc123</c>.</summary>
+    public string DisplayName(Partner partner)
+    {
+        ArgumentNullException.ThrowIfNull(partner);
+        return $"[{partner.DisplayName}] {Name}: {Ref.CohortId}";
+    }
+
+    /// <summary>When the next resync pass is due; null when none will run (a <c>once</c> cohort after its retry).</summary>
+    public DateTimeOffset? NextResyncAt
+    {
+        get
+        {
+            if (Cadences.Interval(Cadence) is not { } interval)
+            {
+                return OnceRetryDone ? null : (LastSyncedAt ?? CreatedAt) + Cadences.OnceRetryDelay;
+            }
+
+            return (LastResyncAt ?? LastSyncedAt ?? CreatedAt) + interval;
+        }
+    }
+
+    /// <summary>No postback for more than twice the cadence; never for <c>once</c>.</summary>
+    public bool IsStale(DateTimeOffset now) =>
+        Cadences.Interval(Cadence) is { } interval && now - (LastSyncedAt ?? CreatedAt) > 2 * interval;
+}
+
+/// <summary>Where cohorts are kept (port; <c>AzureTableCohortStore</c> is the adapter).</summary>
+public interface ICohortStore
+{
+    /// <summary>Creates the cohort with this name, or renames it; the first <c>created_at</c> is kept.</summary>
+    Task UpsertNameAsync(Workspaces.WorkspaceId workspace, CohortRef cohort, string name, DateTimeOffset createdAt, CancellationToken cancellationToken);
+
+    /// <summary>Creates the cohort if missing (named after its id) and records that a postback arrived now.</summary>
+    /// <returns>The cohort as it is after the postback was recorded.</returns>
+    Task<Cohort> TouchAsync(Workspaces.WorkspaceId workspace, CohortRef cohort, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<Cohort?> GetAsync(Workspaces.WorkspaceId workspace, CohortRef cohort, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Cohort>> ListAsync(Workspaces.WorkspaceId workspace, CancellationToken cancellationToken);
+}

@@ -1,0 +1,18 @@
+using CohortFunctions.Memberships;
+using CohortFunctions.Workspaces;
+
+namespace CohortFunctions.DataPoints;
+
+/// <summary>Data points of one partner on one UTC day.</summary>
+public sealed record DataPointDay(DateOnly Date, string Partner, long Count);
+
+/// <summary>
+/// The data point ledger (port; <c>AzureTableDataPointLedger</c> is the adapter): a row per committed membership
+/// batch, keyed by the batch id, so recording the same batch twice counts it once.
+/// </summary>
+public interface IDataPointLedger
+{
+    Task RecordAsync(WorkspaceId workspace, string partner, DateOnly day, IReadOnlyList<DataPointEntry> entries, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<DataPointDay>> QueryAsync(WorkspaceId workspace, IReadOnlyList<string> partners, DateOnly first, DateOnly last, CancellationToken cancellationToken);
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using CohortFunctions.Resync;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CohortFunctions.Maintenance;
+
+/// <summary>What one maintenance run did.</summary>
+public sealed record MaintenanceSummary(int CohortsVisited, int DeltasFolded, int LedgerRowsRewritten, int PendingPurged, bool Complete, TimeSpan Elapsed);
+
+/// <summary>
+/// The daily maintenance: compacts member count deltas (restoring any data point ledger row a crash lost) and purges
+/// pending identifiers past retention. Bounded by the run budget; a stored cursor lets the next run go on from the
+/// cohort where this one stopped.
+/// </summary>
+public sealed partial class MaintenanceService(IMaintenanceStore store, TimeProvider time, IOptions<ResyncOptions> options, ILogger<MaintenanceService> logger)
+{
+    public async Task<MaintenanceSummary> RunAsync(CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(options.Value.RunBudgetSeconds);
+        var cutoff = time.GetUtcNow() - options.Value.Retention;
+        var cursor = await store.LoadCursorAsync(cancellationToken).ConfigureAwait(false);
+        int visited = 0, folded = 0, rewritten = 0, purged = 0;
+        var complete = true;
+        await foreach (var (workspace, cohort, key) in store.CohortsAsync(cursor, cancellationToken).ConfigureAwait(false))
+        {
+            if (time.GetUtcNow() >= deadline)
+            {
+                complete = false;
+                break;
+            }
+
+            var compaction = await store.CompactAsync(workspace, cohort.Ref, cancellationToken).ConfigureAwait(false);
+            folded += compaction.DeltasFolded;
+            rewritten += compaction.LedgerRowsRewritten;
+            if (cohort.HasPending)
+            {
+                var (count, done) = await store.PurgeExpiredAsync(workspace, cohort.Ref, cutoff, deadline, time, cancellationToken).ConfigureAwait(false);
+                purged += count;
+                if (!done)
+                {
+                    complete = false;
+                    break;
+                }
+            }
+
+            visited++;
+            cursor = key;
+            await store.SaveCursorAsync(cursor, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (complete)
+        {
+            await store.SaveCursorAsync(null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var summary = new MaintenanceSummary(visited, folded, rewritten, purged, complete, stopwatch.Elapsed);
+        Log.Ran(logger, visited, folded, rewritten, purged, complete, (long)summary.Elapsed.TotalMilliseconds);
+        return summary;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Maintenance visited {Cohorts} cohorts: {Folded} count deltas folded, {Rewritten} ledger rows rewritten, {Purged} expired pending identifiers purged; complete: {Complete}; {ElapsedMs} ms")]
+        public static partial void Ran(ILogger logger, int cohorts, int folded, int rewritten, int purged, bool complete, long elapsedMs);
+    }
+}

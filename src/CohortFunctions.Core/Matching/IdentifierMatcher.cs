@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using CohortFunctions.Identifiers;
+using CohortFunctions.Memberships;
+using CohortFunctions.Postbacks;
+using CohortFunctions.Users;
+using CohortFunctions.Workspaces;
+
+namespace CohortFunctions.Matching;
+
+/// <summary>An identifier that matched no user, with the last intent the request had for it.</summary>
+public sealed record UnmatchedIdentifier(Identifier Identifier, bool Remove);
+
+/// <summary>
+/// The users a postback's identifiers resolved to, each with its final wanted state; the identifiers that matched;
+/// and those that matched no one.
+/// </summary>
+public sealed record MatchResult(IReadOnlyList<MembershipChange> Changes, IReadOnlyList<Identifier> Matched, IReadOnlyList<UnmatchedIdentifier> Unmatched);
+
+/// <summary>
+/// Resolves a postback's identifiers to existing users (never creating any), by Braze's rules: <c>user_ids</c>
+/// match identified users by external id, <c>aliases</c> match any user, <c>device_ids</c> match only users who are
+/// anonymous now. Changes apply in request order, so for one user the last change wins, however many of its
+/// identifiers the request used. One point read per distinct identifier, in parallel.
+/// </summary>
+public sealed class IdentifierMatcher(IIdentifierIndex index)
+{
+    private const int LookupParallelism = 64;
+
+    public async Task<MatchResult> MatchAsync(WorkspaceId workspace, IReadOnlyList<CohortChange> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var distinct = changes.SelectMany(c => c.Identifiers()).Distinct().ToList();
+        var owners = new ConcurrentDictionary<Identifier, IdentifierOwner?>();
+        await Parallel.ForEachAsync(
+            distinct,
+            new ParallelOptions { MaxDegreeOfParallelism = LookupParallelism, CancellationToken = cancellationToken },
+            async (identifier, ct) => owners[identifier] = CanBelongToAUser(identifier)
+                ? await index.FindAsync(workspace, identifier, ct).ConfigureAwait(false)
+                : null).ConfigureAwait(false);
+
+        var wanted = new Dictionary<UserId, bool>();
+        var order = new List<UserId>();
+        var unmatched = new Dictionary<Identifier, bool>();
+        var matched = new HashSet<Identifier>();
+        foreach (var change in changes)
+        {
+            foreach (var identifier in change.Identifiers())
+            {
+                if (Matches(identifier, owners[identifier]) is { } user)
+                {
+                    if (!wanted.ContainsKey(user))
+                    {
+                        order.Add(user);
+                    }
+
+                    wanted[user] = !change.ShouldRemove;
+                    matched.Add(identifier);
+                }
+                else
+                {
+                    unmatched[identifier] = change.ShouldRemove;
+                }
+            }
+        }
+
+        return new MatchResult(
+            [.. order.Select(user => new MembershipChange(user, wanted[user]))],
+            [.. matched],
+            [.. unmatched.Select(u => new UnmatchedIdentifier(u.Key, u.Value))]);
+    }
+
+    /// <summary>Identifiers no user can have (control characters, over-long) are unmatched without a read.</summary>
+    private static bool CanBelongToAUser(Identifier identifier) =>
+        IdentifierRules.IsValid(identifier.Value) && (identifier.AliasLabel is null || IdentifierRules.IsValid(identifier.AliasLabel));
+
+    /// <summary>The matching rule for one identifier and the owner its index row names.</summary>
+    public static UserId? Matches(Identifier identifier, IdentifierOwner? owner)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        return owner switch
+        {
+            null => null,
+            { Matchable: false } when identifier.Kind == IdentifierKind.DeviceId => null,
+            _ => owner.UserId,
+        };
+    }
+}

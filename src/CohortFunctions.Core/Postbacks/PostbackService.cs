@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using CohortFunctions.Cohorts;
+using CohortFunctions.DataPoints;
+using CohortFunctions.Matching;
+using CohortFunctions.Memberships;
+using CohortFunctions.Resync;
+using CohortFunctions.Results;
+using CohortFunctions.Workspaces;
+using CohortFunctions.Users;
+using Microsoft.Extensions.Logging;
+
+namespace CohortFunctions.Postbacks;
+
+/// <summary>What a users postback did; Braze answers only <c>{"message": "success"}</c>, the counts are ours.</summary>
+public sealed record PostbackSummary(int Added, int Removed, int Unchanged, int Unmatched, int DataPoints)
+{
+    public static PostbackSummary Empty { get; } = new(0, 0, 0, 0, 0);
+}
+
+/// <summary>
+/// The partner endpoints' work. A users postback flows: credentials → validation → identifier matching →
+/// membership batches per shard (exact counts) → data point ledger. Its cost grows with its own size only: one
+/// point read per identifier, then one transaction per ≤ 99 changes in each of the user shards it touches.
+/// </summary>
+public sealed partial class PostbackService(
+    PartnerAuthenticator authenticator,
+    ICohortStore cohorts,
+    IdentifierMatcher matcher,
+    IMembershipStore memberships,
+    IDataPointLedger ledger,
+    IPendingStore pending,
+    IResyncStateStore resyncState,
+    TimeProvider time,
+    ILogger<PostbackService> logger)
+{
+    /// <summary><c>POST /partners/{partner}/cohorts</c>: creates or renames a cohort.</summary>
+    public async Task<Result<CohortRef>> NameCohortAsync(string? partnerName, JsonElement body, CancellationToken cancellationToken)
+    {
+        var auth = await authenticator.AuthenticateAsync(partnerName, body, cancellationToken).ConfigureAwait(false);
+        if (auth.Failure is { } unauthorized)
+        {
+            return unauthorized;
+        }
+
+        var request = CohortNameRequest.Parse(body);
+        if (request.Failure is { } invalid)
+        {
+            return invalid;
+        }
+
+        var (partner, workspace) = (auth.Value!.Partner, auth.Value.Workspace);
+        var cohort = new CohortRef(partner.Name, request.Value!.CohortId);
+        await cohorts.UpsertNameAsync(workspace, cohort, request.Value.Name, request.Value.CreatedAt, cancellationToken).ConfigureAwait(false);
+        Log.CohortNamed(logger, workspace.Value, partner.Name);
+        return cohort;
+    }
+
+    /// <summary><c>POST /partners/{partner}/cohorts/users</c>: adds and removes existing users.</summary>
+    public async Task<Result<PostbackSummary>> ApplyChangesAsync(string? partnerName, JsonElement body, CancellationToken cancellationToken)
+    {
+        var auth = await authenticator.AuthenticateAsync(partnerName, body, cancellationToken).ConfigureAwait(false);
+        if (auth.Failure is { } unauthorized)
+        {
+            return unauthorized;
+        }
+
+        var request = CohortChangesRequest.Parse(body);
+        if (request.Failure is { } invalid)
+        {
+            return invalid;
+        }
+
+        // Senders test credentials with an empty change list: that must succeed and create nothing.
+        if (request.Value!.IdCount == 0)
+        {
+            return PostbackSummary.Empty;
+        }
+
+        var (partner, workspace) = (auth.Value!.Partner, auth.Value.Workspace);
+        var cohort = new CohortRef(partner.Name, request.Value.CohortId);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Workspace"] = workspace.Value, ["Partner"] = partner.Name });
+        var now = time.GetUtcNow();
+        var known = await cohorts.TouchAsync(workspace, cohort, now, cancellationToken).ConfigureAwait(false);
+
+        var match = await matcher.MatchAsync(workspace, request.Value.Changes, cancellationToken).ConfigureAwait(false);
+        var origin = new ChangeOrigin(Guid.NewGuid().ToString("N"), DateOnly.FromDateTime(now.UtcDateTime), CountsDataPoints: true);
+        var results = new ConcurrentBag<MembershipResult>();
+        var entries = new ConcurrentBag<DataPointEntry>();
+        try
+        {
+            await Parallel.ForEachAsync(
+                match.Changes.GroupBy(c => c.User.Shard),
+                new ParallelOptions { MaxDegreeOfParallelism = UserId.ShardCount, CancellationToken = cancellationToken },
+                async (shard, ct) =>
+                {
+                    var (result, dataPoints) = await memberships.ApplyAsync(workspace, cohort, shard.Key, [.. shard], origin, ct).ConfigureAwait(false);
+                    results.Add(result);
+                    foreach (var entry in dataPoints)
+                    {
+                        entries.Add(entry);
+                    }
+                }).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Also when a shard failed: the batches that did commit are counted now, not only at the next maintenance.
+            if (!entries.IsEmpty)
+            {
+                await ledger.RecordAsync(workspace, partner.Name, origin.Day, [.. entries], CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        await DeferAsync(workspace, cohort, known, match, now, cancellationToken).ConfigureAwait(false);
+        var total = results.Aggregate(MembershipResult.None, (sum, r) => sum.Plus(r));
+        var summary = new PostbackSummary(total.Added, total.Removed, total.Unchanged, match.Unmatched.Count, total.Added + total.Removed);
+        Log.Applied(logger, workspace.Value, partner.Name, summary.Added, summary.Removed, summary.Unchanged, summary.Unmatched);
+        return summary;
+    }
+
+    /// <summary>
+    /// Keeps what matched no user for the scheduled resync, and — while the cohort has pending identifiers — marks
+    /// what this postback did apply, so an older pending intent for it is never applied later. Cohorts without
+    /// pending identifiers pay nothing here.
+    /// </summary>
+    private async Task DeferAsync(WorkspaceId workspace, CohortRef cohort, Cohort known, MatchResult match, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (known.HasPending && match.Matched.Count > 0)
+        {
+            await pending.SupersedeAsync(workspace, cohort, match.Matched, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (match.Unmatched.Count > 0)
+        {
+            await pending.RecordAsync(workspace, cohort, match.Unmatched, now, cancellationToken).ConfigureAwait(false);
+            if (!known.HasPending)
+            {
+                // After the rows are written: a resync pass that clears the flag then sees them (see CompleteAsync).
+                await resyncState.MarkPendingAsync(workspace, cohort, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Cohort named in workspace {Workspace} by partner {Partner}")]
+        public static partial void CohortNamed(ILogger logger, string workspace, string partner);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Postback applied in workspace {Workspace} by partner {Partner}: {Added} added, {Removed} removed, {Unchanged} unchanged, {Unmatched} unmatched")]
+        public static partial void Applied(ILogger logger, string workspace, string partner, int added, int removed, int unchanged, int unmatched);
+    }
+}

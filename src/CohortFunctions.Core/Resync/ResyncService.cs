@@ -1,0 +1,257 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using CohortFunctions.Cohorts;
+using CohortFunctions.DataPoints;
+using CohortFunctions.Matching;
+using CohortFunctions.Memberships;
+using CohortFunctions.Partners;
+using CohortFunctions.Postbacks;
+using CohortFunctions.Results;
+using CohortFunctions.Users;
+using CohortFunctions.Workspaces;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CohortFunctions.Resync;
+
+/// <summary>What one resync pass (or the part of it that fit in its budget) did.</summary>
+public sealed record ResyncOutcome(int Retried, int Applied, int Expired, int StillPending, bool Complete)
+{
+    public static ResyncOutcome Nothing { get; } = new(0, 0, 0, 0, true);
+
+    public ResyncOutcome Plus(ResyncOutcome other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return new(Retried + other.Retried, Applied + other.Applied, Expired + other.Expired, StillPending + other.StillPending, Complete && other.Complete);
+    }
+}
+
+/// <summary>What a timer run did over all due cohorts.</summary>
+public sealed record ResyncRunSummary(int CohortsDue, int CohortsPassed, int CohortsBusy, ResyncOutcome Totals, TimeSpan Elapsed);
+
+/// <summary>
+/// Deferred matching: identifiers that matched no user are retried at each cohort's cadence and applied exactly as
+/// a postback would apply them once their user exists (same matching rules, exact counts, data points). Passes are
+/// bounded by a time budget and resume from a stored cursor; a lease on the cohort row keeps runs from overlapping.
+/// Applying is idempotent and pending rows are deleted only after their changes committed, so a pass that dies
+/// half-way is completed by the next one without double counting.
+/// </summary>
+public sealed partial class ResyncService(
+    ICohortStore cohorts,
+    IResyncStateStore state,
+    IPendingStore pending,
+    IdentifierMatcher matcher,
+    IMembershipStore memberships,
+    IDataPointLedger ledger,
+    PartnerCatalog partners,
+    TimeProvider time,
+    IOptions<ResyncOptions> options,
+    ILogger<ResyncService> logger)
+{
+    /// <summary>Slack on top of a run's budget before its lease may be taken over by another run.</summary>
+    private static readonly TimeSpan LeaseSlack = TimeSpan.FromSeconds(60);
+
+    public async Task<Result<Cohort>> SetCadenceAsync(string? workspace, string? partner, string? cohortId, string? cadence, CancellationToken cancellationToken)
+    {
+        if (!WorkspaceId.TryParse(workspace, out var ws))
+        {
+            return Failure.Invalid($"Invalid workspace id: {WorkspaceId.Rule}.");
+        }
+
+        if (!Cadences.TryParse(cadence, out var parsed))
+        {
+            return Failure.Invalid($"cadence must be one of: {Cadences.Allowed}.");
+        }
+
+        if (Ref(partner, cohortId) is not { } cohort || !await state.SetCadenceAsync(ws, cohort, parsed.Value, cancellationToken).ConfigureAwait(false))
+        {
+            return NotFound(ws, partner, cohortId);
+        }
+
+        return (await cohorts.GetAsync(ws, cohort, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Runs a pass on one cohort now, whatever its cadence (the manual resync endpoint).</summary>
+    public async Task<Result<ResyncOutcome>> ResyncNowAsync(string? workspace, string? partner, string? cohortId, CancellationToken cancellationToken)
+    {
+        if (!WorkspaceId.TryParse(workspace, out var ws))
+        {
+            return Failure.Invalid($"Invalid workspace id: {WorkspaceId.Rule}.");
+        }
+
+        if (Ref(partner, cohortId) is not { } cohort || await cohorts.GetAsync(ws, cohort, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return NotFound(ws, partner, cohortId);
+        }
+
+        var budget = TimeSpan.FromSeconds(options.Value.RequestBudgetSeconds);
+        var outcome = await PassAsync(ws, cohort, budget, cancellationToken).ConfigureAwait(false);
+        return outcome is null
+            ? Failure.Conflict("A resync of this cohort is already running; try again when it has finished.")
+            : outcome;
+    }
+
+    /// <summary>The resync timer's work: a pass on every cohort whose cadence is due, within the run's budget.</summary>
+    public async Task<ResyncRunSummary> RunDueAsync(CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var budget = TimeSpan.FromSeconds(options.Value.RunBudgetSeconds);
+        var now = time.GetUtcNow();
+        int due = 0, passed = 0, busy = 0;
+        var totals = ResyncOutcome.Nothing;
+        await foreach (var (workspace, cohort) in state.WithPendingAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!IsDue(cohort, now))
+            {
+                continue;
+            }
+
+            due++;
+            var left = budget - stopwatch.Elapsed;
+            if (left <= TimeSpan.Zero)
+            {
+                continue;
+            }
+
+            var outcome = await PassAsync(workspace, cohort.Ref, left, cancellationToken).ConfigureAwait(false);
+            if (outcome is null)
+            {
+                busy++;
+                continue;
+            }
+
+            passed++;
+            totals = totals.Plus(outcome);
+        }
+
+        return new ResyncRunSummary(due, passed, busy, totals, stopwatch.Elapsed);
+    }
+
+    /// <summary>Whether a cohort's pass is due now: its cadence has come round, or an unfinished pass waits.</summary>
+    public static bool IsDue(Cohort cohort, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(cohort);
+        return cohort.PassInProgress || (cohort.HasPending && cohort.NextResyncAt is { } next && next <= now);
+    }
+
+    /// <summary>One pass, or as much of it as fits in <paramref name="budget"/>; null when another run holds the cohort.</summary>
+    private async Task<ResyncOutcome?> PassAsync(WorkspaceId workspace, CohortRef cohort, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        var started = time.GetUtcNow();
+        var deadline = started + budget;
+        var lease = await state.TryAcquireAsync(workspace, cohort, started, budget + LeaseSlack, cancellationToken).ConfigureAwait(false);
+        if (lease is null)
+        {
+            Log.CohortBusy(logger, workspace.Value, cohort.Partner);
+            return null;
+        }
+
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Workspace"] = workspace.Value, ["Partner"] = cohort.Partner });
+        var cursor = lease.Cursor;
+        var outcome = ResyncOutcome.Nothing;
+        try
+        {
+            while (!cursor.IsComplete && time.GetUtcNow() < deadline)
+            {
+                var (rows, next) = await pending.ReadAsync(workspace, cohort, cursor, options.Value.StepSize, cancellationToken).ConfigureAwait(false);
+                outcome = outcome.Plus(await StepAsync(workspace, cohort, rows, cancellationToken).ConfigureAwait(false));
+                cursor = next;
+                if (!await state.SaveProgressAsync(workspace, cohort, lease, cursor, time.GetUtcNow() + budget + LeaseSlack, cancellationToken).ConfigureAwait(false))
+                {
+                    // The lease expired and another run took the cohort: it resumes from the last saved cursor.
+                    Log.LeaseLost(logger, workspace.Value, cohort.Partner);
+                    return outcome with { Complete = false };
+                }
+            }
+
+            if (!cursor.IsComplete)
+            {
+                await state.ReleaseAsync(workspace, cohort, lease, cancellationToken).ConfigureAwait(false);
+                Log.PassPaused(logger, workspace.Value, cohort.Partner, outcome.Retried, outcome.Applied, outcome.Expired);
+                return outcome with { Complete = false };
+            }
+
+            await state.CompleteAsync(workspace, cohort, lease, time.GetUtcNow(), ct => pending.AnyAsync(workspace, cohort, ct), cancellationToken).ConfigureAwait(false);
+            Log.PassCompleted(logger, workspace.Value, cohort.Partner, outcome.Retried, outcome.Applied, outcome.Expired, outcome.StillPending);
+            return outcome;
+        }
+        catch
+        {
+            // Give the cohort back at once; the cursor saved so far lets the next run resume.
+            await state.ReleaseAsync(workspace, cohort, lease, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Retries one page of pending identifiers: drops expired and superseded ones, applies those that now match.</summary>
+    private async Task<ResyncOutcome> StepAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<PendingIdentifier> rows, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var cutoff = now - options.Value.Retention;
+        var expired = rows.Where(r => !r.Superseded && r.At < cutoff).ToList();
+        var superseded = rows.Where(r => r.Superseded).ToList();
+        var live = rows.Where(r => !r.Superseded && r.At >= cutoff).OrderBy(r => r.At).ToList();
+        await pending.DeleteAsync(workspace, cohort, [.. expired, .. superseded], cancellationToken).ConfigureAwait(false);
+        if (live.Count == 0)
+        {
+            return new ResyncOutcome(0, 0, expired.Count, 0, true);
+        }
+
+        // Oldest first, so that for one user the newest intent wins, as it would have in postback order.
+        var changes = live.Select(r => new CohortChange(
+            r.Identifier.Kind == Identifiers.IdentifierKind.ExternalId ? [r.Identifier.Value] : [],
+            r.Identifier.Kind == Identifiers.IdentifierKind.DeviceId ? [r.Identifier.Value] : [],
+            r.Identifier.Kind == Identifiers.IdentifierKind.Alias ? [new Identifiers.UserAlias(r.Identifier.Value, r.Identifier.AliasLabel!)] : [],
+            r.Remove)).ToList();
+        var match = await matcher.MatchAsync(workspace, changes, cancellationToken).ConfigureAwait(false);
+        var stillUnmatched = match.Unmatched.Select(u => u.Identifier).ToHashSet();
+        var matched = live.Where(r => !stillUnmatched.Contains(r.Identifier)).ToList();
+        if (match.Changes.Count > 0)
+        {
+            await ApplyAsync(workspace, cohort, match.Changes, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Only after the changes committed: a pass that dies before this point re-applies them, which changes nothing.
+        await pending.DeleteAsync(workspace, cohort, matched, cancellationToken).ConfigureAwait(false);
+        return new ResyncOutcome(live.Count, matched.Count, expired.Count, live.Count - matched.Count, true);
+    }
+
+    private async Task ApplyAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<MembershipChange> changes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var origin = new ChangeOrigin(Guid.NewGuid().ToString("N"), DateOnly.FromDateTime(now.UtcDateTime), CountsDataPoints: true);
+        var entries = new ConcurrentBag<DataPointEntry>();
+        await Parallel.ForEachAsync(
+            changes.GroupBy(c => c.User.Shard),
+            new ParallelOptions { MaxDegreeOfParallelism = UserId.ShardCount, CancellationToken = cancellationToken },
+            async (shard, ct) =>
+            {
+                var (_, dataPoints) = await memberships.ApplyAsync(workspace, cohort, shard.Key, [.. shard], origin, ct).ConfigureAwait(false);
+                foreach (var entry in dataPoints)
+                {
+                    entries.Add(entry);
+                }
+            }).ConfigureAwait(false);
+        await ledger.RecordAsync(workspace, cohort.Partner, origin.Day, [.. entries], cancellationToken).ConfigureAwait(false);
+    }
+
+    private CohortRef? Ref(string? partner, string? cohortId) =>
+        partners.TryGet(partner, out var configured) && !string.IsNullOrEmpty(cohortId) ? new CohortRef(configured.Name, cohortId) : null;
+
+    private static Failure NotFound(WorkspaceId workspace, string? partner, string? cohortId) =>
+        Failure.NotFound($"No cohort '{cohortId}' of partner '{partner}' in workspace '{workspace}'.");
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Resync of a cohort in workspace {Workspace} ({Partner}) skipped: another run holds it")]
+        public static partial void CohortBusy(ILogger logger, string workspace, string partner);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Resync lease of a cohort in workspace {Workspace} ({Partner}) was lost; the next run resumes")]
+        public static partial void LeaseLost(ILogger logger, string workspace, string partner);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Resync pass in workspace {Workspace} ({Partner}) paused at its budget: {Retried} retried, {Applied} applied, {Expired} expired")]
+        public static partial void PassPaused(ILogger logger, string workspace, string partner, int retried, int applied, int expired);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Resync pass in workspace {Workspace} ({Partner}) completed: {Retried} retried, {Applied} applied, {Expired} expired, {StillPending} still pending")]
+        public static partial void PassCompleted(ILogger logger, string workspace, string partner, int retried, int applied, int expired, int stillPending);
+    }
+}

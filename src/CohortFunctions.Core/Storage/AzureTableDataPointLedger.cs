@@ -1,0 +1,95 @@
+using Azure;
+using Azure.Data.Tables;
+using CohortFunctions.DataPoints;
+using CohortFunctions.Memberships;
+using CohortFunctions.Workspaces;
+
+namespace CohortFunctions.Storage;
+
+/// <summary>
+/// The data point ledger in Table Storage. A postback's ledger rows go to one of <see cref="Buckets"/> partitions
+/// of its workspace, partner and day (chosen by the postback id), in one transaction; concurrent postbacks spread
+/// over the buckets, so no single row or partition serialises them. The membership delta rows carry the same
+/// counts and batch ids, so the ledger can be rebuilt from them if a process dies between the two writes.
+/// </summary>
+internal sealed class AzureTableDataPointLedger(StorageTables tables) : IDataPointLedger
+{
+    public const int Buckets = 4;
+
+    private const int QueryParallelism = 16;
+
+    public async Task RecordAsync(WorkspaceId workspace, string partner, DateOnly day, IReadOnlyList<DataPointEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        var table = await Table(cancellationToken).ConfigureAwait(false);
+        foreach (var group in entries.GroupBy(e => Bucket(e.PostbackId)))
+        {
+            var partition = StorageKeys.DataPointPartition(workspace, partner, day, group.Key);
+            foreach (var chunk in group.Chunk(100))
+            {
+                var actions = chunk.Select(e => new TableTransactionAction(
+                    TableTransactionActionType.UpsertReplace,
+                    new DataPointEntity { PartitionKey = partition, RowKey = e.BatchId, Count = e.Count, PostbackId = e.PostbackId }));
+                await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<DataPointDay>> QueryAsync(WorkspaceId workspace, IReadOnlyList<string> partners, DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(partners);
+        var table = await Table(cancellationToken).ConfigureAwait(false);
+        var days = new List<(DateOnly Day, string Partner)>();
+        for (var day = first; day <= last; day = day.AddDays(1))
+        {
+            days.AddRange(partners.Select(p => (day, p)));
+        }
+
+        var results = new System.Collections.Concurrent.ConcurrentBag<DataPointDay>();
+        await Parallel.ForEachAsync(days, new ParallelOptions { MaxDegreeOfParallelism = QueryParallelism, CancellationToken = cancellationToken }, async (item, ct) =>
+        {
+            long count = 0;
+            for (var bucket = 0; bucket < Buckets; bucket++)
+            {
+                var partition = StorageKeys.DataPointPartition(workspace, item.Partner, item.Day, bucket);
+                await foreach (var row in table.QueryAsync<DataPointEntity>(e => e.PartitionKey == partition, select: [nameof(DataPointEntity.Count)], cancellationToken: ct).ConfigureAwait(false))
+                {
+                    count += row.Count;
+                }
+            }
+
+            if (count > 0)
+            {
+                results.Add(new DataPointDay(item.Day, item.Partner, count));
+            }
+        }).ConfigureAwait(false);
+        return [.. results.OrderBy(d => d.Date).ThenBy(d => d.Partner, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Stable across processes (string hash codes are not), so a repair rewrites the same row.</summary>
+    private static int Bucket(string postbackId) =>
+        postbackId.Length > 0 && char.IsAsciiHexDigit(postbackId[0]) ? Convert.ToInt32(postbackId[..1], 16) % Buckets : 0;
+
+    private ValueTask<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(tables.Names.DataPoints, cancellationToken);
+}
+
+/// <summary>Storage shape of a ledger row: the effective changes of one membership batch.</summary>
+internal sealed class DataPointEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public int Count { get; set; }
+
+    public string PostbackId { get; set; } = "";
+}

@@ -1,0 +1,197 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using CohortFunctions.Identifiers;
+using CohortFunctions.Users;
+using CohortFunctions.Workspaces;
+
+namespace CohortFunctions.Storage;
+
+/// <summary>
+/// User profiles (table <c>users</c>, a row per user in the workspace's shard partition) and the identifier index
+/// rows that point at them (table <c>identifiers</c>, a partition per identifier). Only conditional writes: adds that
+/// fail on an existing row and replaces and deletes guarded by ETags, so concurrent requests never overwrite each other.
+/// </summary>
+internal sealed class AzureTableUserStore(StorageTables tables, TimeProvider time) : IUserStore
+{
+    public async Task<StoredUser?> GetAsync(WorkspaceId workspace, UserId user, CancellationToken cancellationToken)
+    {
+        var table = await Users(cancellationToken).ConfigureAwait(false);
+        var (partition, row) = StorageKeys.User(workspace, user);
+        var found = await table.GetEntityIfExistsAsync<UserEntity>(partition, row, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return found.HasValue ? new StoredUser(found.Value!.ToProfile(workspace, user), found.Value.ETag.ToString()) : null;
+    }
+
+    public async Task<string> CreateAsync(UserProfile profile, CancellationToken cancellationToken)
+    {
+        var table = await Users(cancellationToken).ConfigureAwait(false);
+        var response = await table.AddEntityAsync(UserEntity.From(profile, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        return VersionOf(response);
+    }
+
+    public async Task<string?> ReplaceAsync(UserProfile profile, string version, CancellationToken cancellationToken)
+    {
+        var table = await Users(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var response = await table.UpdateEntityAsync(UserEntity.From(profile, time.GetUtcNow()), new ETag(version), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return VersionOf(response);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return null;
+        }
+    }
+
+    public async Task<bool> DeleteAsync(WorkspaceId workspace, UserId user, string? version, CancellationToken cancellationToken)
+    {
+        var table = await Users(cancellationToken).ConfigureAwait(false);
+        var (partition, row) = StorageKeys.User(workspace, user);
+        return await DeleteAsync(table, partition, row, version is null ? ETag.All : new ETag(version), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IndexedIdentifier?> GetIdentifierAsync(WorkspaceId workspace, Identifier identifier, CancellationToken cancellationToken)
+    {
+        var table = await Identifiers(cancellationToken).ConfigureAwait(false);
+        var (partition, row) = StorageKeys.Identifier(workspace, identifier);
+        var found = await table.GetEntityIfExistsAsync<IdentifierEntity>(partition, row, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return found.HasValue ? Indexed(found.Value!, identifier) : null;
+    }
+
+    public async Task<IdentifierClaim> AddIdentifierAsync(WorkspaceId workspace, Identifier identifier, UserId owner, bool matchable, CancellationToken cancellationToken)
+    {
+        var table = await Identifiers(cancellationToken).ConfigureAwait(false);
+        var entity = IdentifierEntity.For(workspace, identifier, owner, matchable);
+        try
+        {
+            var response = await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            return new IdentifierClaim(ClaimStatus.Added, new IndexedIdentifier(owner, matchable, VersionOf(response)));
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            var found = await table.GetEntityIfExistsAsync<IdentifierEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!found.HasValue)
+            {
+                return new IdentifierClaim(ClaimStatus.Vanished, null);
+            }
+
+            return Indexed(found.Value!, identifier) is { } held
+                ? new IdentifierClaim(ClaimStatus.Held, held)
+                : new IdentifierClaim(ClaimStatus.Collision, null);
+        }
+    }
+
+    public async Task<string?> ReplaceIdentifierAsync(WorkspaceId workspace, Identifier identifier, UserId owner, bool matchable, string version, CancellationToken cancellationToken)
+    {
+        var table = await Identifiers(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var response = await table.UpdateEntityAsync(
+                IdentifierEntity.For(workspace, identifier, owner, matchable), new ETag(version), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return VersionOf(response);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return null;
+        }
+    }
+
+    public async Task<bool> DeleteIdentifierAsync(WorkspaceId workspace, Identifier identifier, string version, CancellationToken cancellationToken)
+    {
+        var table = await Identifiers(cancellationToken).ConfigureAwait(false);
+        var (partition, row) = StorageKeys.Identifier(workspace, identifier);
+        return await DeleteAsync(table, partition, row, new ETag(version), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> DeleteAsync(TableClient table, string partition, string row, ETag ifMatch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(partition, row, ifMatch, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The row as the index entry of <paramref name="identifier"/>; null if it belongs to another identifier (hash collision) or is unreadable.</summary>
+    private static IndexedIdentifier? Indexed(IdentifierEntity entity, Identifier identifier) =>
+        entity.Holds(identifier) && entity.ToOwner() is { } owner ? new IndexedIdentifier(owner.UserId, owner.Matchable, entity.ETag.ToString()) : null;
+
+    private static string VersionOf(Response response) =>
+        response.Headers.ETag?.ToString() ?? throw new InvalidOperationException("Table storage answered a write without an ETag.");
+
+    private ValueTask<TableClient> Users(CancellationToken cancellationToken) => tables.GetAsync(tables.Names.Users, cancellationToken);
+
+    private ValueTask<TableClient> Identifiers(CancellationToken cancellationToken) => tables.GetAsync(tables.Names.Identifiers, cancellationToken);
+}
+
+/// <summary>
+/// Storage shape of a user profile row. <see cref="ExternalId"/> and <see cref="Aliases"/> are also read by
+/// <see cref="AzureTableUserProfileReader"/> (names and encoding in <see cref="UserColumns"/>).
+/// </summary>
+internal sealed class UserEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string? ExternalId { get; set; }
+
+    /// <summary>JSON array of strings (<see cref="UserProfileColumns"/>).</summary>
+    public string DeviceIds { get; set; } = "[]";
+
+    /// <summary>JSON array of <c>{"alias_name", "alias_label"}</c> (<see cref="UserColumns"/>).</summary>
+    public string Aliases { get; set; } = "[]";
+
+    public bool WasAnonymous { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public static UserEntity From(UserProfile profile, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        var (partition, row) = StorageKeys.User(profile.Workspace, profile.UserId);
+        return new UserEntity
+        {
+            PartitionKey = partition,
+            RowKey = row,
+            ExternalId = profile.ExternalId,
+            DeviceIds = UserProfileColumns.WriteDeviceIds(profile.DeviceIds),
+            Aliases = UserColumns.WriteAliases(profile.Aliases),
+            WasAnonymous = profile.WasAnonymous,
+            CreatedAt = profile.CreatedAt,
+            UpdatedAt = now,
+        };
+    }
+
+    public UserProfile ToProfile(WorkspaceId workspace, UserId user) => new(
+        user,
+        workspace,
+        ExternalId,
+        UserProfileColumns.ReadDeviceIds(DeviceIds),
+        UserColumns.ReadAliases(Aliases),
+        WasAnonymous,
+        CreatedAt);
+}
+
+/// <summary>Encoding of the profile columns only the users feature reads (the shared ones are in <see cref="UserColumns"/>).</summary>
+internal static class UserProfileColumns
+{
+    public static string WriteDeviceIds(IReadOnlyList<string> deviceIds) => JsonSerializer.Serialize(deviceIds);
+
+    public static IReadOnlyList<string> ReadDeviceIds(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json) ?? [];
+}

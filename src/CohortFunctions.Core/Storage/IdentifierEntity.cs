@@ -1,0 +1,70 @@
+using Azure;
+using Azure.Data.Tables;
+using CohortFunctions.Identifiers;
+using CohortFunctions.Matching;
+using CohortFunctions.Users;
+using CohortFunctions.Workspaces;
+
+namespace CohortFunctions.Storage;
+
+/// <summary>
+/// Storage shape of an identifier index row (table <c>identifiers</c>, keys from <see cref="StorageKeys.Identifier"/>).
+/// The raw identifier is stored too: keys of long identifiers are hashes, and a reader compares the raw value so that
+/// a hash collision can never make one identifier match another's user.
+/// </summary>
+internal sealed class IdentifierEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    /// <summary>The owner's <see cref="Users.UserId"/>.</summary>
+    public string UserId { get; set; } = "";
+
+    /// <summary>False for a device id whose owner has been identified: kept for look-ups, never matched by postbacks.</summary>
+    public bool Matchable { get; set; } = true;
+
+    /// <summary>The identifier as sent (external id, device id, or alias name).</summary>
+    public string Value { get; set; } = "";
+
+    /// <summary>The alias label, for alias rows.</summary>
+    public string? AliasLabel { get; set; }
+
+    public static IdentifierEntity For(WorkspaceId workspace, Identifier identifier, UserId owner, bool matchable)
+    {
+        var (partition, row) = StorageKeys.Identifier(workspace, identifier);
+        return new IdentifierEntity
+        {
+            PartitionKey = partition,
+            RowKey = row,
+            UserId = owner.Value,
+            Matchable = matchable,
+            Value = identifier.Value,
+            AliasLabel = identifier.AliasLabel,
+        };
+    }
+
+    /// <summary>Whether this row is really the row of <paramref name="identifier"/> (not a hash collision).</summary>
+    public bool Holds(Identifier identifier) =>
+        string.Equals(Value, identifier.Value, StringComparison.Ordinal)
+        && string.Equals(AliasLabel ?? "", identifier.AliasLabel ?? "", StringComparison.Ordinal);
+
+    public IdentifierOwner? ToOwner() =>
+        Users.UserId.TryParse(UserId, out var user) ? new IdentifierOwner(user, Matchable) : null;
+}
+
+/// <summary>Reads the identifier index: one point read per identifier.</summary>
+internal sealed class AzureTableIdentifierIndex(StorageTables tables) : IIdentifierIndex
+{
+    public async Task<IdentifierOwner?> FindAsync(WorkspaceId workspace, Identifier identifier, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(tables.Names.Identifiers, cancellationToken).ConfigureAwait(false);
+        var (partition, row) = StorageKeys.Identifier(workspace, identifier);
+        var found = await table.GetEntityIfExistsAsync<IdentifierEntity>(partition, row, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return found.HasValue && found.Value!.Holds(identifier) ? found.Value.ToOwner() : null;
+    }
+}

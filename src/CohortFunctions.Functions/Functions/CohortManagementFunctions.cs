@@ -1,0 +1,71 @@
+using CohortFunctions.App.Http;
+using CohortFunctions.Cohorts;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace CohortFunctions.App.Functions;
+
+/// <summary>The operator's view of imported cohorts (management API, function key).</summary>
+public sealed class CohortManagementFunctions(CohortService cohorts)
+{
+    /// <summary>Index of <c>{cohortId}</c> among the segments of <see cref="Routes.CohortMembers"/>.</summary>
+    private const int CohortIdSegment = 5;
+
+    public sealed record CohortBody(
+        string Partner,
+        string CohortId,
+        string Name,
+        string DisplayName,
+        DateTimeOffset CreatedAt,
+        long MemberCount,
+        DateTimeOffset? LastSyncedAt,
+        string Cadence,
+        DateTimeOffset? LastResyncAt,
+        DateTimeOffset? NextResyncAt,
+        bool Stale);
+
+    public sealed record CohortsBody(IReadOnlyList<CohortBody> Cohorts);
+
+    public sealed record MemberBody(string UserId, string? ExternalId);
+
+    public sealed record MembersBody(IReadOnlyList<MemberBody> Members, string? Continuation);
+
+    [Function(nameof(ListCohorts))]
+    public async Task<IActionResult> ListCohorts(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Cohorts)] HttpRequest request,
+        string workspace,
+        CancellationToken cancellationToken)
+    {
+        var listed = await cohorts.ListAsync(workspace, cancellationToken).ConfigureAwait(false);
+        return ApiResponses.From(listed, all => ApiResponses.Ok(new CohortsBody(
+            [.. all.Select(c => new CohortBody(
+                c.Partner, c.CohortId, c.Name, c.DisplayName, c.CreatedAt, c.MemberCount, c.LastSyncedAt, c.Cadence, c.LastResyncAt, c.NextResyncAt, c.Stale))])));
+    }
+
+    [Function(nameof(ListCohortMembers))]
+    public async Task<IActionResult> ListCohortMembers(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.CohortMembers)] HttpRequest request,
+        string workspace,
+        string partner,
+        string cohortId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var limit = Query.Limit(request);
+        if (limit.Failure is { } invalid)
+        {
+            return ApiResponses.From(invalid);
+        }
+
+        var page = await cohorts.MembersAsync(
+            workspace,
+            partner,
+            RawPath.Segment(request, CohortIdSegment, cohortId),
+            limit.Value,
+            request.Query["continuation"],
+            cancellationToken).ConfigureAwait(false);
+        return ApiResponses.From(page, p => ApiResponses.Ok(new MembersBody(
+            [.. p.Members.Select(m => new MemberBody(m.UserId.Value, m.ExternalId))], p.Continuation)));
+    }
+}

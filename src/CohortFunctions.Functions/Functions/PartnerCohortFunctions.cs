@@ -1,0 +1,51 @@
+using CohortFunctions.App.Http;
+using CohortFunctions.Postbacks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace CohortFunctions.App.Functions;
+
+/// <summary>
+/// Braze's partner cohort import endpoints, at Braze's paths. Anonymous at the Functions level: the partner API key
+/// and the data import key travel in the body and are checked by <see cref="PartnerAuthenticator"/>.
+/// </summary>
+public sealed class PartnerCohortFunctions(PostbackService postbacks)
+{
+    public sealed record SuccessBody(string Message);
+
+    public sealed record ChangesBody(string Message, int Added, int Removed, int Unchanged, int Unmatched, int DataPoints);
+
+    [Function(nameof(NameCohort))]
+    public async Task<IActionResult> NameCohort(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.PartnerCohorts)] HttpRequest request,
+        string partner,
+        CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        if (body.Failure is { } invalid)
+        {
+            return ApiResponses.From(invalid);
+        }
+
+        var named = await postbacks.NameCohortAsync(partner, body.Value, cancellationToken).ConfigureAwait(false);
+        return ApiResponses.From(named, _ => ApiResponses.Created(new SuccessBody(PartnerMessages.Success)));
+    }
+
+    [Function(nameof(ChangeCohortUsers))]
+    public async Task<IActionResult> ChangeCohortUsers(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.PartnerCohortUsers)] HttpRequest request,
+        string partner,
+        CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        if (body.Failure is { } invalid)
+        {
+            return ApiResponses.From(invalid);
+        }
+
+        var applied = await postbacks.ApplyChangesAsync(partner, body.Value, cancellationToken).ConfigureAwait(false);
+        return ApiResponses.From(applied, s => ApiResponses.Created(
+            new ChangesBody(PartnerMessages.Success, s.Added, s.Removed, s.Unchanged, s.Unmatched, s.DataPoints)));
+    }
+}

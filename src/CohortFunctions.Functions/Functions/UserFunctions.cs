@@ -1,0 +1,94 @@
+using CohortFunctions.App.Http;
+using CohortFunctions.Users;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace CohortFunctions.App.Functions;
+
+/// <summary>The operator's users: create and update, identify, look up, delete (management API, function key). See docs/users.md.</summary>
+public sealed class UserFunctions(UserService users)
+{
+    public sealed record EntryErrorBody(int Index, string Message);
+
+    public sealed record UpsertedBody(int Created, int Updated, IReadOnlyList<EntryErrorBody> Errors);
+
+    public sealed record IdentifiedBody(int Identified, int Merged, IReadOnlyList<EntryErrorBody> Errors);
+
+    public sealed record AliasBody(string AliasName, string AliasLabel);
+
+    public sealed record CohortBody(string Partner, string CohortId);
+
+    public sealed record UserBody(
+        string UserId,
+        string? ExternalId,
+        IReadOnlyList<AliasBody> Aliases,
+        IReadOnlyList<string> DeviceIds,
+        bool Anonymous,
+        bool WasAnonymous,
+        IReadOnlyList<CohortBody> Cohorts);
+
+    [Function(nameof(UpsertUsers))]
+    public async Task<IActionResult> UpsertUsers(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.Users)] HttpRequest request,
+        string workspace,
+        CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        if (body.Failure is { } invalid)
+        {
+            return ApiResponses.From(invalid);
+        }
+
+        var upserted = await users.UpsertAsync(workspace, body.Value, cancellationToken).ConfigureAwait(false);
+        return ApiResponses.From(upserted, o => ApiResponses.Ok(new UpsertedBody(o.Created, o.Updated, ErrorsOf(o.Errors))));
+    }
+
+    [Function(nameof(IdentifyUsers))]
+    public async Task<IActionResult> IdentifyUsers(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.UsersIdentify)] HttpRequest request,
+        string workspace,
+        CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        if (body.Failure is { } invalid)
+        {
+            return ApiResponses.From(invalid);
+        }
+
+        var identified = await users.IdentifyAsync(workspace, body.Value, cancellationToken).ConfigureAwait(false);
+        return ApiResponses.From(identified, o => ApiResponses.Ok(new IdentifiedBody(o.Identified, o.Merged, ErrorsOf(o.Errors))));
+    }
+
+    [Function(nameof(LookupUser))]
+    public async Task<IActionResult> LookupUser(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.UsersLookup)] HttpRequest request,
+        string workspace,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var found = await users.LookupAsync(workspace, request.Query, cancellationToken).ConfigureAwait(false);
+        return ApiResponses.From(found, d => ApiResponses.Ok(new UserBody(
+            d.Profile.UserId.Value,
+            d.Profile.ExternalId,
+            [.. d.Profile.Aliases.Select(a => new AliasBody(a.AliasName, a.AliasLabel))],
+            d.Profile.DeviceIds,
+            d.Profile.IsAnonymous,
+            d.Profile.WasAnonymous,
+            [.. d.Cohorts.Select(c => new CohortBody(c.Partner, c.CohortId))])));
+    }
+
+    [Function(nameof(DeleteUser))]
+    public async Task<IActionResult> DeleteUser(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = Routes.User)] HttpRequest request,
+        string workspace,
+        string userId,
+        CancellationToken cancellationToken)
+    {
+        var deleted = await users.DeleteAsync(workspace, userId, cancellationToken).ConfigureAwait(false);
+        return ApiResponses.From(deleted, _ => ApiResponses.NoContent());
+    }
+
+    private static List<EntryErrorBody> ErrorsOf(IReadOnlyList<UserEntryError> errors) =>
+        [.. errors.Select(e => new EntryErrorBody(e.Index, e.Message))];
+}

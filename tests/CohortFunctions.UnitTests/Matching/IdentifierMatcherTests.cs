@@ -1,0 +1,369 @@
+using CohortFunctions.Identifiers;
+using CohortFunctions.Matching;
+using CohortFunctions.Memberships;
+using CohortFunctions.Postbacks;
+using CohortFunctions.Users;
+using CohortFunctions.Workspaces;
+using Moq;
+
+namespace CohortFunctions.UnitTests.Matching;
+
+/// <summary>
+/// Braze's matching rules (domain-spec §1.4, §3.6): external ids and aliases match their owner, device ids only
+/// users who are anonymous now; per user the last change of the request wins, whichever identifier it used.
+/// </summary>
+public sealed class IdentifierMatcherTests
+{
+    private static readonly UserId _alice = UserId.Parse("1aaaaaaaaaaaaaaaaaaa");
+    private static readonly UserId _bob = UserId.Parse("2bbbbbbbbbbbbbbbbbbb");
+    private static readonly UserId _carol = UserId.Parse("3ccccccccccccccccccc");
+    private static readonly UserAlias _aliceAlias = new("amp-alice", "amplitude_id");
+
+    private readonly WorkspaceId _workspace = WorkspaceId.TryParse("acme", out var ws) ? ws : default;
+    private readonly Mock<IIdentifierIndex> _index = new();
+    private readonly IdentifierMatcher _matcher;
+
+    public IdentifierMatcherTests()
+    {
+        _matcher = new IdentifierMatcher(_index.Object);
+        Owns(_alice, Identifier.External("alice"));
+        Owns(_alice, Identifier.Alias(_aliceAlias));
+        Owns(_bob, Identifier.Device("bob-device"));
+        Owns(_carol, Identifier.External("carol"));
+        Owns(_carol, Identifier.Device("carol-old-device"), matchable: false);
+    }
+
+    [Fact]
+    public void Matches_ExternalIdWithOwner_Owner()
+    {
+        // Act
+        var user = IdentifierMatcher.Matches(Identifier.External("alice"), new IdentifierOwner(_alice, Matchable: true));
+
+        // Assert
+        Assert.Equal(_alice, user);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Matches_AliasOfAnyOwner_Owner(bool matchable)
+    {
+        // Act
+        var user = IdentifierMatcher.Matches(Identifier.Alias(_aliceAlias), new IdentifierOwner(_alice, matchable));
+
+        // Assert
+        Assert.Equal(_alice, user);
+    }
+
+    [Fact]
+    public void Matches_DeviceIdOfAnonymousUser_Owner()
+    {
+        // Act
+        var user = IdentifierMatcher.Matches(Identifier.Device("bob-device"), new IdentifierOwner(_bob, Matchable: true));
+
+        // Assert
+        Assert.Equal(_bob, user);
+    }
+
+    [Fact]
+    public void Matches_DeviceIdOfUserIdentifiedSince_Unmatched()
+    {
+        // Act
+        var user = IdentifierMatcher.Matches(Identifier.Device("carol-old-device"), new IdentifierOwner(_carol, Matchable: false));
+
+        // Assert
+        Assert.Null(user);
+    }
+
+    [Theory]
+    [InlineData(IdentifierKind.ExternalId)]
+    [InlineData(IdentifierKind.DeviceId)]
+    [InlineData(IdentifierKind.Alias)]
+    public void Matches_NoOwner_Unmatched(IdentifierKind kind)
+    {
+        // Act
+        var user = IdentifierMatcher.Matches(new Identifier(kind, "nobody", kind == IdentifierKind.Alias ? "label" : null), owner: null);
+
+        // Assert
+        Assert.Null(user);
+    }
+
+    [Fact]
+    public async Task MatchAsync_EachKindOfIdentifier_MatchesByBrazeRules()
+    {
+        // Arrange
+        var changes = new[]
+        {
+            Add(userIds: ["alice"]),
+            Add(deviceIds: ["bob-device", "carol-old-device"]),
+            Add(userIds: ["ghost"]),
+        };
+
+        // Act
+        var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+
+        // Assert
+        Assert.Equal([new MembershipChange(_alice, true), new MembershipChange(_bob, true)], result.Changes);
+        Assert.Equal(
+            [new UnmatchedIdentifier(Identifier.Device("carol-old-device"), false), new UnmatchedIdentifier(Identifier.External("ghost"), false)],
+            result.Unmatched.OrderBy(u => u.Identifier.Value, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task MatchAsync_AliasOfIdentifiedUser_Matches()
+    {
+        // Arrange
+        var changes = new[] { Remove(aliases: [_aliceAlias]) };
+
+        // Act
+        var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+
+        // Assert
+        Assert.Equal([new MembershipChange(_alice, Add: false)], result.Changes);
+        Assert.Empty(result.Unmatched);
+    }
+
+    [Fact]
+    public async Task MatchAsync_IdentifiedUsersFormerDeviceIdOnly_NotRemoved()
+    {
+        // Arrange: Braze does not add or remove an identified user by device id.
+        var changes = new[] { Remove(deviceIds: ["carol-old-device"]) };
+
+        // Act
+        var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+
+        // Assert
+        Assert.Empty(result.Changes);
+        Assert.Equal([new UnmatchedIdentifier(Identifier.Device("carol-old-device"), Remove: true)], result.Unmatched);
+    }
+
+    public static TheoryData<string> UnusableIds => new()
+    {
+        "a\u0000b",
+        "a\u001fb",
+        "tab\there",
+        "line\n",
+        "a\u007f",
+        "a\u0085b",
+        "\ud800",
+        "x\udc00",
+        new string('x', IdentifierRules.MaxLength + 1),
+    };
+
+    [Theory]
+    // Not enumerated at discovery: serializing the data there would turn lone surrogates into U+FFFD.
+    [MemberData(nameof(UnusableIds), DisableDiscoveryEnumeration = true)]
+    public async Task MatchAsync_IdNoUserCanHave_UnmatchedWithoutIndexRead(string id)
+    {
+        // Arrange
+        var changes = new[] { Add(userIds: [id], deviceIds: [id], aliases: [new UserAlias(id, "label"), new UserAlias("name", id)]) };
+
+        // Act
+        var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+
+        // Assert
+        Assert.Empty(result.Changes);
+        Assert.Equal(4, result.Unmatched.Count);
+        _index.Verify(i => i.FindAsync(It.IsAny<WorkspaceId>(), It.IsAny<Identifier>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task MatchAsync_UnusableIdNextToAValidOne_OnlyTheValidOneRead()
+    {
+        // Arrange
+        var changes = new[] { Add(userIds: ["alice", "bad\u0001id", new string('x', 1025)]) };
+
+        // Act
+        var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+
+        // Assert
+        Assert.Equal([new MembershipChange(_alice, true)], result.Changes);
+        Assert.Equal(2, result.Unmatched.Count);
+        _index.Verify(i => i.FindAsync(_workspace, Identifier.External("alice"), It.IsAny<CancellationToken>()), Times.Once);
+        _index.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task MatchAsync_IdOf1024Chars_Read()
+    {
+        // Arrange
+        var id = new string('x', IdentifierRules.MaxLength);
+        Owns(_bob, Identifier.External(id));
+
+        // Act
+        var result = await _matcher.MatchAsync(_workspace, [Add(userIds: [id])], CancellationToken.None);
+
+        // Assert
+        Assert.Equal([new MembershipChange(_bob, true)], result.Changes);
+    }
+
+    [Fact]
+    public async Task MatchAsync_SeveralIdentifiersOfOneUser_OneChange()
+    {
+        // Arrange
+        var changes = new[]
+        {
+            Add(userIds: ["alice"], aliases: [_aliceAlias]),
+            Add(aliases: [_aliceAlias]),
+        };
+
+        // Act
+        var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+
+        // Assert
+        Assert.Equal([new MembershipChange(_alice, Add: true)], result.Changes);
+    }
+
+    [Fact]
+    public async Task MatchAsync_AddThenRemove_Remove()
+    {
+        // Act
+        var result = await _matcher.MatchAsync(_workspace, [Add(userIds: ["alice"]), Remove(userIds: ["alice"])], CancellationToken.None);
+
+        // Assert
+        Assert.Equal([new MembershipChange(_alice, Add: false)], result.Changes);
+    }
+
+    [Fact]
+    public async Task MatchAsync_RemoveThenAdd_Add()
+    {
+        // Act
+        var result = await _matcher.MatchAsync(_workspace, [Remove(userIds: ["alice"]), Add(userIds: ["alice"])], CancellationToken.None);
+
+        // Assert
+        Assert.Equal([new MembershipChange(_alice, Add: true)], result.Changes);
+    }
+
+    [Fact]
+    public async Task MatchAsync_AddByExternalIdThenRemoveByAlias_Remove()
+    {
+        // Act
+        var result = await _matcher.MatchAsync(_workspace, [Add(userIds: ["alice"]), Remove(aliases: [_aliceAlias])], CancellationToken.None);
+
+        // Assert
+        Assert.Equal([new MembershipChange(_alice, Add: false)], result.Changes);
+    }
+
+    [Fact]
+    public async Task MatchAsync_RemoveByAliasThenAddByExternalId_Add()
+    {
+        // Act
+        var result = await _matcher.MatchAsync(_workspace, [Remove(aliases: [_aliceAlias]), Add(userIds: ["alice"])], CancellationToken.None);
+
+        // Assert
+        Assert.Equal([new MembershipChange(_alice, Add: true)], result.Changes);
+    }
+
+    [Fact]
+    public async Task MatchAsync_LastChangeWinsPerUser_OtherUsersKeepTheirOwn()
+    {
+        // Arrange
+        var changes = new[]
+        {
+            Add(userIds: ["alice", "carol"], deviceIds: ["bob-device"]),
+            Remove(aliases: [_aliceAlias]),
+            Remove(deviceIds: ["bob-device"]),
+            Add(deviceIds: ["bob-device"]),
+        };
+
+        // Act
+        var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(
+            [new MembershipChange(_alice, false), new MembershipChange(_carol, true), new MembershipChange(_bob, true)],
+            result.Changes);
+    }
+
+    [Fact]
+    public async Task MatchAsync_UnmatchedAddedThenRemoved_KeepsLastIntent()
+    {
+        // Act
+        var result = await _matcher.MatchAsync(_workspace, [Add(userIds: ["ghost"]), Remove(userIds: ["ghost"])], CancellationToken.None);
+
+        // Assert
+        Assert.Equal([new UnmatchedIdentifier(Identifier.External("ghost"), Remove: true)], result.Unmatched);
+    }
+
+    [Fact]
+    public async Task MatchAsync_UnmatchedRemovedThenAdded_KeepsLastIntent()
+    {
+        // Act
+        var result = await _matcher.MatchAsync(_workspace, [Remove(deviceIds: ["ghost"]), Add(deviceIds: ["ghost"])], CancellationToken.None);
+
+        // Assert
+        Assert.Equal([new UnmatchedIdentifier(Identifier.Device("ghost"), Remove: false)], result.Unmatched);
+    }
+
+    [Fact]
+    public async Task MatchAsync_SameStringAsExternalIdAndDeviceId_DistinctIdentifiers()
+    {
+        // Arrange: "alice" is Alice's external id; as a device id nobody has it.
+        var changes = new[] { Add(userIds: ["alice"], deviceIds: ["alice"]) };
+
+        // Act
+        var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+
+        // Assert
+        Assert.Equal([new MembershipChange(_alice, true)], result.Changes);
+        Assert.Equal([new UnmatchedIdentifier(Identifier.Device("alice"), false)], result.Unmatched);
+    }
+
+    [Fact]
+    public async Task MatchAsync_RepeatedIdentifiers_EachLookedUpOnce()
+    {
+        // Arrange
+        var changes = new[]
+        {
+            Add(userIds: ["alice", "alice", "ghost"], aliases: [_aliceAlias]),
+            Remove(userIds: ["alice", "ghost"], aliases: [new UserAlias(_aliceAlias.AliasName, _aliceAlias.AliasLabel)]),
+            Add(userIds: ["ghost"], deviceIds: ["bob-device", "bob-device"]),
+        };
+
+        // Act
+        await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+
+        // Assert
+        _index.Verify(i => i.FindAsync(_workspace, Identifier.External("alice"), It.IsAny<CancellationToken>()), Times.Once);
+        _index.Verify(i => i.FindAsync(_workspace, Identifier.External("ghost"), It.IsAny<CancellationToken>()), Times.Once);
+        _index.Verify(i => i.FindAsync(_workspace, Identifier.Alias(_aliceAlias), It.IsAny<CancellationToken>()), Times.Once);
+        _index.Verify(i => i.FindAsync(_workspace, Identifier.Device("bob-device"), It.IsAny<CancellationToken>()), Times.Once);
+        _index.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task MatchAsync_NoChanges_NoReads()
+    {
+        // Act
+        var result = await _matcher.MatchAsync(_workspace, [], CancellationToken.None);
+
+        // Assert
+        Assert.Empty(result.Changes);
+        Assert.Empty(result.Unmatched);
+        _index.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task MatchAsync_LooksUpInTheGivenWorkspace()
+    {
+        // Arrange
+        var other = WorkspaceId.TryParse("other", out var ws) ? ws : default;
+
+        // Act
+        var result = await _matcher.MatchAsync(other, [Add(userIds: ["alice"])], CancellationToken.None);
+
+        // Assert
+        Assert.Empty(result.Changes);
+        _index.Verify(i => i.FindAsync(other, Identifier.External("alice"), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    private static CohortChange Add(string[]? userIds = null, string[]? deviceIds = null, UserAlias[]? aliases = null) =>
+        new(userIds ?? [], deviceIds ?? [], aliases ?? [], ShouldRemove: false);
+
+    private static CohortChange Remove(string[]? userIds = null, string[]? deviceIds = null, UserAlias[]? aliases = null) =>
+        new(userIds ?? [], deviceIds ?? [], aliases ?? [], ShouldRemove: true);
+
+    private void Owns(UserId user, Identifier identifier, bool matchable = true) =>
+        _index.Setup(i => i.FindAsync(_workspace, identifier, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new IdentifierOwner(user, matchable));
+}

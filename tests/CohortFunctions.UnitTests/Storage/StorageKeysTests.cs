@@ -1,0 +1,224 @@
+using CohortFunctions.Cohorts;
+using CohortFunctions.Identifiers;
+using CohortFunctions.Storage;
+using CohortFunctions.Users;
+using CohortFunctions.Workspaces;
+
+namespace CohortFunctions.UnitTests.Storage;
+
+/// <summary>
+/// The key layout: identifiers of different kinds never share a partition, every tenant key starts with its
+/// workspace, and worst-case inputs stay within the 512-character key limit (Azurite's; Azure allows 1 KiB).
+/// </summary>
+public sealed class StorageKeysTests
+{
+    private const int MaxKeyLength = 512;
+
+    private static readonly WorkspaceId _workspace = Workspace("acme");
+    private static readonly WorkspaceId _longestWorkspace = Workspace("w" + new string('9', 62));
+    private static readonly string _longestPartner = "p" + new string('-', 61) + "p";
+    private static readonly string _longestReadable = new string('/', 66) + "ab";
+    private static readonly string _emoji1024 = string.Concat(Enumerable.Repeat("😀", 512));
+
+    private static readonly string[] _worstValues =
+    [
+        _longestReadable,
+        _emoji1024,
+        new string('a', IdentifierRules.MaxLength),
+        new string('/', IdentifierRules.MaxLength),
+        new string('a', KeyEncoding.MaxEncodedLength),
+    ];
+
+    [Fact]
+    public void Identifier_ExternalIdWithSeparatorVersusAlias_DifferentPartitions()
+    {
+        // Arrange
+        var external = Identifier.External("a|b");
+        var alias = Identifier.Alias(new UserAlias(AliasName: "b", AliasLabel: "a"));
+
+        // Act
+        var (externalPartition, _) = StorageKeys.Identifier(_workspace, external);
+        var (aliasPartition, _) = StorageKeys.Identifier(_workspace, alias);
+
+        // Assert
+        Assert.NotEqual(externalPartition, aliasPartition);
+    }
+
+    [Fact]
+    public void Identifier_SameStringOfEachKind_DifferentPartitions()
+    {
+        // Act
+        var partitions = new[]
+        {
+            StorageKeys.Identifier(_workspace, Identifier.External("same")).PartitionKey,
+            StorageKeys.Identifier(_workspace, Identifier.Device("same")).PartitionKey,
+            StorageKeys.Identifier(_workspace, Identifier.Alias(new UserAlias("same", "same"))).PartitionKey,
+        };
+
+        // Assert
+        Assert.Equal(3, partitions.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public void Identifier_TrickyIdentifiersOfAllKinds_NoTwoSharePartition()
+    {
+        // Arrange
+        string[] values = ["a", "b", "x", "d", "a|b", "b|c", "x|a", "a|x|b", "a~7Cb", "|", "", "d|a", "a|a", "~", "~7C"];
+        var identifiers = values.SelectMany(v => new[] { Identifier.External(v), Identifier.Device(v) })
+            .Concat(values.SelectMany(label => values.Select(name => Identifier.Alias(new UserAlias(name, label)))))
+            .Distinct()
+            .ToList();
+
+        // Act
+        var partitions = identifiers.Select(i => StorageKeys.Identifier(_workspace, i).PartitionKey).ToList();
+
+        // Assert
+        var shared = identifiers.Zip(partitions)
+            .GroupBy(p => p.Second, StringComparer.Ordinal)
+            .Where(g => g.Count() > 1)
+            .Select(g => string.Join(" , ", g.Select(p => p.First.ToString())))
+            .ToList();
+        Assert.Empty(shared);
+    }
+
+    [Fact]
+    public void Identifier_AliasLabelAndNameSwapped_DifferentPartitions()
+    {
+        // Act
+        var labelAName = StorageKeys.Identifier(_workspace, Identifier.Alias(new UserAlias("name", "label"))).PartitionKey;
+        var nameALabel = StorageKeys.Identifier(_workspace, Identifier.Alias(new UserAlias("label", "name"))).PartitionKey;
+
+        // Assert
+        Assert.NotEqual(labelAName, nameALabel);
+    }
+
+    [Fact]
+    public void MembershipPartition_CohortIdsWithSeparatorsAndShards_NoTwoShare()
+    {
+        // Arrange
+        string[] cohortIds = ["c", "c|0", "c|1", "c|0|1", "c~7C0", "0", "c0"];
+        var partitions = new List<string>();
+
+        // Act
+        foreach (var cohortId in cohortIds)
+        {
+            foreach (var shard in UserId.Shards)
+            {
+                partitions.Add(StorageKeys.MembershipPartition(_workspace, new CohortRef("amplitude", cohortId), shard));
+            }
+        }
+
+        // Assert
+        Assert.Equal(partitions.Count, partitions.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public void Cohort_CohortIdsWithSeparators_DistinctRowKeys()
+    {
+        // Arrange
+        string[] cohortIds = ["a", "a|b", "a~7Cb", "a|b|c"];
+        string[] partners = ["amplitude", "segment"];
+
+        // Act
+        var rows = cohortIds
+            .SelectMany(id => partners.Select(p => StorageKeys.Cohort(_workspace, new CohortRef(p, id)).RowKey))
+            .ToList();
+
+        // Assert
+        Assert.Equal(rows.Count, rows.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public void TenantPartitions_StartWithWorkspaceAndSeparator()
+    {
+        // Arrange
+        var cohort = new CohortRef("amplitude", "c1");
+        var user = UserId.Parse("a0000000000000000001");
+
+        // Act
+        var partitions = new[]
+        {
+            StorageKeys.Identifier(_workspace, Identifier.External("u")).PartitionKey,
+            StorageKeys.Identifier(_workspace, Identifier.Device("d")).PartitionKey,
+            StorageKeys.Identifier(_workspace, Identifier.Alias(new UserAlias("n", "l"))).PartitionKey,
+            StorageKeys.MembershipPartition(_workspace, cohort, 'a'),
+            StorageKeys.User(_workspace, user).PartitionKey,
+            StorageKeys.UserPartition(_workspace, 'f'),
+            StorageKeys.DataPointPartition(_workspace, "amplitude", new DateOnly(2025, 3, 14), 3),
+        };
+
+        // Assert
+        Assert.All(partitions, p => Assert.StartsWith("acme|", p, StringComparison.Ordinal));
+        Assert.Equal("acme", StorageKeys.Cohort(_workspace, cohort).PartitionKey);
+        Assert.Equal("acme", StorageKeys.CohortPartition(_workspace));
+    }
+
+    [Fact]
+    public void Identifier_WorkspaceThatPrefixesAnother_NeverSharesAPrefix()
+    {
+        // Arrange
+        var identifier = Identifier.External("u");
+
+        // Act
+        var shorter = StorageKeys.Identifier(Workspace("acme"), identifier).PartitionKey;
+        var longer = StorageKeys.Identifier(Workspace("acme-2"), identifier).PartitionKey;
+
+        // Assert
+        Assert.False(longer.StartsWith("acme|", StringComparison.Ordinal));
+        Assert.False(shorter.StartsWith("acme-2|", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AllKeys_WorstCaseInputs_WithinKeyLimitAndKeySafe()
+    {
+        // Arrange
+        var user = UserId.Parse("ffffffffffffffffffff");
+        var keys = new List<string>
+        {
+            StorageKeys.User(_longestWorkspace, user).PartitionKey,
+            StorageKeys.User(_longestWorkspace, user).RowKey,
+            StorageKeys.DataPointPartition(_longestWorkspace, _longestPartner, DateOnly.MaxValue, int.MaxValue),
+            StorageKeys.ImportKeyListing(_longestWorkspace, _longestPartner),
+            StorageKeys.ImportKeyByHash(new string('f', 64)).PartitionKey,
+            StorageKeys.MemberDeltaRow(Guid.NewGuid().ToString("N")),
+        };
+        foreach (var value in _worstValues)
+        {
+            var cohort = new CohortRef(_longestPartner, value);
+            keys.Add(StorageKeys.Identifier(_longestWorkspace, Identifier.External(value)).PartitionKey);
+            keys.Add(StorageKeys.Identifier(_longestWorkspace, Identifier.Device(value)).PartitionKey);
+            keys.Add(StorageKeys.Cohort(_longestWorkspace, cohort).RowKey);
+            keys.Add(StorageKeys.MembershipPartition(_longestWorkspace, cohort, 'f'));
+            foreach (var label in _worstValues)
+            {
+                keys.Add(StorageKeys.Identifier(_longestWorkspace, Identifier.Alias(new UserAlias(value, label))).PartitionKey);
+            }
+        }
+
+        // Assert
+        Assert.Equal(63, _longestWorkspace.Value.Length);
+        Assert.All(keys, key =>
+        {
+            Assert.InRange(key.Length, 0, MaxKeyLength);
+            Assert.DoesNotContain(key, c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
+        });
+    }
+
+    [Fact]
+    public void Identifier_AliasOfTwoLongestReadableFragments_KeepsBothReadable()
+    {
+        // Arrange: the longest alias partition that is not hashed.
+        var alias = Identifier.Alias(new UserAlias(_longestReadable, _longestReadable));
+
+        // Act
+        var (partition, row) = StorageKeys.Identifier(_longestWorkspace, alias);
+
+        // Assert
+        Assert.Equal(63 + 1 + 1 + 1 + KeyEncoding.MaxEncodedLength + 1 + KeyEncoding.MaxEncodedLength, partition.Length);
+        Assert.InRange(partition.Length, 0, MaxKeyLength);
+        Assert.Equal(StorageKeys.NoRow, row);
+    }
+
+    private static WorkspaceId Workspace(string value) =>
+        WorkspaceId.TryParse(value, out var id) ? id : throw new ArgumentException("Not a workspace id.", nameof(value));
+}
