@@ -4,10 +4,10 @@ using CohortFunctions.Cohorts;
 using CohortFunctions.DataPoints;
 using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
-using CohortFunctions.Resync;
 using CohortFunctions.Results;
-using CohortFunctions.Workspaces;
+using CohortFunctions.Resync;
 using CohortFunctions.Users;
+using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Logging;
 
 namespace CohortFunctions.Postbacks;
