@@ -70,9 +70,10 @@ public sealed partial class PostbackService(
         var cohort = new CohortRef(partner.Name, request.CohortId);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["Workspace"] = workspace.Value, ["Partner"] = partner.Name });
         var now = time.GetUtcNow();
-        var known = await cohorts.TouchAsync(workspace, cohort, now, cancellationToken).ConfigureAwait(false);
-
+        // Recording the sync and resolving identifiers are independent: overlap their round trips.
+        var touched = cohorts.TouchAsync(workspace, cohort, now, cancellationToken);
         var match = await matcher.MatchAsync(workspace, request.Changes, cancellationToken).ConfigureAwait(false);
+        var known = await touched.ConfigureAwait(false);
         var origin = new ChangeOrigin(Guid.NewGuid().ToString("N"), DateOnly.FromDateTime(now.UtcDateTime), CountsDataPoints: true);
         var results = new ConcurrentBag<MembershipResult>();
         var entries = new ConcurrentBag<DataPointEntry>();
