@@ -32,7 +32,15 @@ internal sealed record SizeIndependenceResult(double EmptyP50Ms, double LargeP50
     public double Ratio => EmptyP50Ms > 0 ? LargeP50Ms / EmptyP50Ms : 0;
 }
 
-internal sealed record SegmentResult(long Size, double SizeSeconds, long Exported, double ExportSeconds, long PeakWorkingSetBytes);
+internal sealed record SegmentResult(
+    long Size,
+    double SizeSeconds,
+    long Exported,
+    double ExportSeconds,
+    long PeakWorkingSetBytes,
+    long CombinedSize,
+    double CombinedSizeSeconds,
+    long CombinedPeakWorkingSetBytes);
 
 internal sealed record BenchReport(
     string Mode,
@@ -201,7 +209,33 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
         }
         while (continuation is not null);
         exportWatch.Stop();
-        return new SegmentResult(sized.GetProperty("size").GetInt64(), sizeWatch.Elapsed.TotalSeconds, exported, exportWatch.Elapsed.TotalSeconds, environment.Memory.Peak);
+        var exportPeak = environment.Memory.Peak;
+
+        // A filter that must be walked (no count shortcut): members of big who are not in a latency cohort.
+        environment.Memory.Reset();
+        var combinedWatch = Stopwatch.StartNew();
+        var combined = await app.PostJsonAsync($"manage/workspaces/{Workspace}/segments", new
+        {
+            name = "Big, not latency",
+            filter = new Dictionary<string, object>
+            {
+                ["and"] = new object[]
+                {
+                    new { includes = new { partner = "amplitude", cohort_id = "big" } },
+                    new { excludes = new { partner = "amplitude", cohort_id = "latency-4" } },
+                },
+            },
+        });
+        combinedWatch.Stop();
+        return new SegmentResult(
+            sized.GetProperty("size").GetInt64(),
+            sizeWatch.Elapsed.TotalSeconds,
+            exported,
+            exportWatch.Elapsed.TotalSeconds,
+            exportPeak,
+            combined.GetProperty("size").GetInt64(),
+            combinedWatch.Elapsed.TotalSeconds,
+            environment.Memory.Peak);
     }
 
     private static void Log(string message) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {message}");
