@@ -38,17 +38,29 @@ internal sealed class AppClient(HttpClient http, string workspace, string dataIm
         }
     }
 
+    /// <summary>Creates users 500 a request, retrying a 503 as any client of the API should (creating is idempotent).</summary>
     public async Task CreateUsersAsync(IReadOnlyList<string> externalIds, int concurrency)
     {
-        await Measure.EachAsync([.. externalIds.Chunk(1000)], concurrency, async chunk =>
+        await Measure.EachAsync([.. externalIds.Chunk(500)], concurrency, async chunk =>
         {
-            using var response = await http.PostAsJsonAsync(
-                new Uri($"manage/workspaces/{workspace}/users", UriKind.Relative),
-                new { users = chunk.Select(id => new Dictionary<string, string> { ["external_id"] = id }) });
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-            if (!response.IsSuccessStatusCode || body.GetProperty("errors").GetArrayLength() > 0)
+            for (var attempt = 1; ; attempt++)
             {
-                throw new InvalidOperationException($"Creating users answered {(int)response.StatusCode}: {body}");
+                using var response = await http.PostAsJsonAsync(
+                    new Uri($"manage/workspaces/{workspace}/users", UriKind.Relative),
+                    new { users = chunk.Select(id => new Dictionary<string, string> { ["external_id"] = id }) });
+                var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && attempt < 5)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(attempt));
+                    continue;
+                }
+
+                if (!response.IsSuccessStatusCode || body.GetProperty("errors").GetArrayLength() > 0)
+                {
+                    throw new InvalidOperationException($"Creating users answered {(int)response.StatusCode}: {body}");
+                }
+
+                return;
             }
         });
     }
