@@ -9,10 +9,9 @@ namespace CohortFunctions.IntegrationTests.Resync;
 /// <summary>
 /// An app on a fake clock, for the resync tests: every service reads the time of <see cref="Clock"/>, which only
 /// moves when a test moves it. Tests of one class run one after another and only move the clock forward, so each
-/// measures time from its own postbacks. Tests call the timer functions themselves; the local host's own timer
-/// scheduler waits in real time for the next 1 January of the fake calendar, which is why the clock starts on
-/// 1 December: that wait must stay under the ~49.7 days a .NET timer can wait (see docs/resync.md, known limits).
-/// The pending store can be told to fail (<see cref="Faults"/>), to stop a pass half-way as a crash would.
+/// measures time from its own postbacks. Tests call the timer functions themselves: the host's own scheduler keeps
+/// real timers (see <see cref="FakeWallClock"/>), so its test schedule never fires during a run. The pending store
+/// can be told to fail (<see cref="Faults"/>), to stop a pass half-way as a crash would.
 /// </summary>
 public class ResyncFixture : IAsyncLifetime
 {
@@ -27,9 +26,8 @@ public class ResyncFixture : IAsyncLifetime
     public async Task InitializeAsync() => _app = await TestApp.StartAsync(builder =>
     {
         Configure(builder);
-        builder.ConfigureServices(services =>
+        builder.UseTime(new FakeWallClock(Clock)).ConfigureServices(services =>
         {
-            services.AddSingleton<TimeProvider>(new FakeWallClock(Clock));
             services.AddSingleton<AzureTablePendingStore>();
             services.AddSingleton<IPendingStore>(sp => new FaultyPendingStore(sp.GetRequiredService<AzureTablePendingStore>(), Faults));
         });
@@ -52,7 +50,8 @@ public class ResyncFixture : IAsyncLifetime
 /// <summary>
 /// The time the app reads: the wall-clock time of the test's <see cref="FakeTimeProvider"/>, with timers and
 /// timestamps from the system. The app's code only reads the time; the host's machinery (Kestrel, the timer
-/// scheduler) keeps real timers, so moving the fake clock never fires a timer in the background of a test.
+/// scheduler) keeps real timers, so moving the fake clock by days never fires the host's own timer schedule in the
+/// background of a test, as a <see cref="FakeTimeProvider"/> given to the app directly would.
 /// </summary>
 internal sealed class FakeWallClock(FakeTimeProvider fake) : TimeProvider
 {
