@@ -6,13 +6,13 @@ using CohortFunctions.CohortSync.Sync;
 namespace CohortFunctions.Benchmark;
 
 /// <summary>How big a run is.</summary>
-internal sealed record BenchPlan(int CohortSize, int LatencySamples, int SizeSamples, int SeedConcurrency, int BatchIds)
+internal sealed record BenchPlan(int CohortSize, int LatencySamples, int SizeSamples, int BatchIds)
 {
     /// <summary>The figures: a 200,000-member cohort, 50 postbacks of 1,000 ids per latency scenario.</summary>
-    public static BenchPlan Full { get; } = new(200_000, 50, 30, 4, 1000);
+    public static BenchPlan Full { get; } = new(200_000, 50, 30, 1000);
 
     /// <summary>Seconds, for CI: that every phase still works, not how fast (postbacks of 100 ids).</summary>
-    public static BenchPlan Smoke { get; } = new(1_000, 2, 2, 2, 100);
+    public static BenchPlan Smoke { get; } = new(1_000, 2, 2, 100);
 
     public int LatencyUsers => LatencySamples * BatchIds;
 }
@@ -63,14 +63,14 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
     {
         var started = DateTimeOffset.UtcNow;
         var key = await environment.CreateKeyAsync(Workspace);
-        var app = new AppClient(environment.Http, Workspace, key);
+        var app = new AppClient(environment.Http, key);
         var floor = await StorageFloor.CreateAsync(environment.ConnectionString, Workspace);
 
         Log("seeding users");
         var seed = Stopwatch.StartNew();
         var cohortUsers = Enumerable.Range(0, plan.CohortSize).Select(i => $"c{i}").ToList();
         var latencyUsers = Enumerable.Range(0, plan.LatencyUsers).Select(i => $"l{i}").ToList();
-        await app.CreateUsersAsync([.. cohortUsers, .. latencyUsers], plan.SeedConcurrency);
+        await Seeder.SeedAsync(environment.ConnectionString, Workspace, [.. cohortUsers, .. latencyUsers]);
         seed.Stop();
         Log($"seeded {cohortUsers.Count + latencyUsers.Count:N0} users in {seed.Elapsed.TotalSeconds:F0} s");
 
