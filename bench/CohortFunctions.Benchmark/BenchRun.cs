@@ -59,7 +59,7 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
 {
     private const string Workspace = "bench";
 
-    public async Task<BenchReport> RunAsync()
+    public async Task<BenchReport> RunAsync(string mode)
     {
         var started = DateTimeOffset.UtcNow;
         var key = await environment.CreateKeyAsync(Workspace);
@@ -84,7 +84,7 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
         var size = await SizeIndependenceAsync(app, latencyUsers);
         var segment = await SegmentAsync(app);
         return new BenchReport(
-            plan == BenchPlan.Smoke ? "smoke" : "full",
+            mode,
             started,
             $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
             plan.BatchIds,
