@@ -72,7 +72,7 @@ public sealed record FaultPlan
         LoseResponse = fraction * 0.28,
         Stall = fraction * 0.01,
         Delay = fraction * 0.21,
-        MaxDelay = TimeSpan.FromMilliseconds(300),
+        MaxDelay = TimeSpan.FromMilliseconds(200),
     };
 
     /// <summary>Every request that <paramref name="applies"/> selects gets <paramref name="kind"/>; the others pass.</summary>
@@ -87,9 +87,16 @@ public sealed record FaultPlan
         _ => new() { Applies = applies },
     };
 
-    public override string ToString() => string.Create(
-        CultureInfo.InvariantCulture,
-        $"{Total:P0} of {(Applies is null ? "all" : "selected")} requests faulted (500 {Error500:P1}, 503 {Error503:P1}, drop {DropRequest:P1}, lost response {LoseResponse:P1}, stall {Stall:P1}, delay ≤ {MaxDelay.TotalMilliseconds:0} ms {Delay:P1})");
+    public override string ToString()
+    {
+        var kinds = new (string Name, double Fraction)[]
+        {
+            ("500", Error500), ("503", Error503), ("drop", DropRequest), ("lost answer", LoseResponse), ("stall", Stall),
+            (string.Create(CultureInfo.InvariantCulture, $"delay ≤ {MaxDelay.TotalMilliseconds:0} ms"), Delay),
+        };
+        var mix = string.Join(", ", kinds.Where(k => k.Fraction > 0).Select(k => string.Create(CultureInfo.InvariantCulture, $"{k.Name} {k.Fraction:P1}")));
+        return string.Create(CultureInfo.InvariantCulture, $"{Total:P0} of {(Applies is null ? "all" : "selected")} requests faulted ({mix})");
+    }
 }
 
 /// <summary>A request as the proxy read it, for <see cref="FaultPlan.Applies"/>.</summary>

@@ -113,6 +113,14 @@ public sealed class StorageInvariants
         return found.Value.GetString("UserId");
     }
 
+    /// <summary>The user ids of identified users, in the order of <paramref name="externalIds"/>; fails if one has no user.</summary>
+    public async Task<IReadOnlyList<string>> UserIdsOfAsync(string workspace, IEnumerable<string> externalIds)
+    {
+        ArgumentNullException.ThrowIfNull(externalIds);
+        return await Task.WhenAll(externalIds.Select(async id =>
+            await UserIdOfAsync(workspace, Identifier.External(id)) ?? throw new InvalidOperationException($"No user has external id {id}.")));
+    }
+
     /// <summary>Whether the user's profile row exists.</summary>
     public async Task<bool> ProfileExistsAsync(string workspace, string userId)
     {
@@ -164,12 +172,18 @@ public sealed class StorageInvariants
         Interlocked.Increment(ref _checked);
     }
 
-    /// <summary>A deleted (or merged-away) user has no profile and no membership anywhere in the workspace.</summary>
+    /// <summary>A deleted user has no profile and no membership anywhere in the workspace.</summary>
     public async Task AssertUserGoneAsync(string workspace, string userId)
     {
         Assert.False(await ProfileExistsAsync(workspace, userId), $"User {userId} should be gone but has a profile.");
+        await AssertNoMembershipsAsync(workspace, userId);
+    }
+
+    /// <summary>The user (deleted, or merged into another) is a member of no cohort of the workspace.</summary>
+    public async Task AssertNoMembershipsAsync(string workspace, string userId)
+    {
         var partitions = await MembershipPartitionsOfAsync(workspace, userId);
-        Assert.True(partitions.Count == 0, $"User {userId} should be gone but is a member in {string.Join(", ", partitions)}.");
+        Assert.True(partitions.Count == 0, $"User {userId} should be a member of nothing but is a member in {string.Join(", ", partitions)}.");
         Interlocked.Increment(ref _checked);
     }
 
