@@ -95,9 +95,11 @@ public sealed partial class PostbackService(
         finally
         {
             // Also when a shard failed: the batches that did commit are counted now, not only at the next maintenance.
+            // But not past the request's deadline (storage may be what hangs): maintenance restores those rows from
+            // the delta rows committed with the batches.
             if (!entries.IsEmpty)
             {
-                await ledger.RecordAsync(workspace, partner.Name, origin.Day, [.. entries], CancellationToken.None).ConfigureAwait(false);
+                await ledger.RecordAsync(workspace, partner.Name, origin.Day, [.. entries], cancellationToken).ConfigureAwait(false);
             }
         }
         await DeferAsync(workspace, cohort, known, match, now, cancellationToken).ConfigureAwait(false);
