@@ -17,12 +17,14 @@ public sealed class FuzzWorkspace
     public const string MixpanelCohort = "m1";
     public const string AnonymousDevice = "anon-d";
 
-    private FuzzWorkspace(CohortApi amplitude, CohortApi mixpanel, string invalidatedSecret, string segmentId)
+    private FuzzWorkspace(CohortApi amplitude, CohortApi mixpanel, string invalidatedSecret, string segmentId, string amplitudeKeyId, string userId)
     {
         Amplitude = amplitude;
         Mixpanel = mixpanel;
         InvalidatedSecret = invalidatedSecret;
         SegmentId = segmentId;
+        AmplitudeKeyId = amplitudeKeyId;
+        UserId = userId;
     }
 
     public TestApp App => Amplitude.App;
@@ -39,6 +41,12 @@ public sealed class FuzzWorkspace
     public string InvalidatedSecret { get; }
 
     public string SegmentId { get; }
+
+    /// <summary>The key id of <see cref="Amplitude"/>'s data import key.</summary>
+    public string AmplitudeKeyId { get; }
+
+    /// <summary>The platform's user id of u3 (a member of m1).</summary>
+    public string UserId { get; }
 
     public static async Task<FuzzWorkspace> StartAsync(TestApp app, string? workspace = null)
     {
@@ -70,7 +78,9 @@ public sealed class FuzzWorkspace
             new StringContent(SegmentBody("S1").Text(), Encoding.UTF8, "application/json"));
         await ManagementApi.ExpectStatusAsync(segment, HttpStatusCode.Created);
         var segmentId = (await segment.ReadJsonAsync()).GetRequiredString("segment_id");
-        return new FuzzWorkspace(amplitude, mixpanel, invalidated.Secret, segmentId);
+        var keyId = (await app.Client.ListKeysAsync(amplitude.Workspace, "amplitude")).Single(k => k.InvalidatedAt is null).KeyId;
+        var userId = (await amplitude.LookupAsync("external_id=u3"))!.Value.GetRequiredString("user_id");
+        return new FuzzWorkspace(amplitude, mixpanel, invalidated.Secret, segmentId, keyId, userId);
     }
 
     /// <summary>A valid segment body: members of c1 who are not in c2.</summary>
