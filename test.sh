@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the repository: unit tests, integration tests on real Azurite (started by the tests on a
-# free port, installed from the lock file if missing), and the offline infrastructure checks.
+# free port, installed from the lock file if missing), the offline infrastructure checks, and a smoke run of the
+# benchmark.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -9,6 +10,17 @@ rm -rf TestResults
 dotnet build CohortFunctions.sln -c Release --nologo -clp:ErrorsOnly
 status=0
 dotnet test CohortFunctions.sln -c Release --no-build --nologo --logger trx --results-directory TestResults || status=$?
+
+# The benchmark's short version: that every phase still runs end to end (figures only from the full run).
+bench_status=0
+bench/run.sh --smoke --out TestResults/bench-smoke > TestResults/bench-smoke.log 2>&1 || bench_status=$?
+if [ "$bench_status" -ne 0 ]; then
+  echo "benchmark smoke run failed (exit $bench_status):" >&2
+  tail -40 TestResults/bench-smoke.log >&2
+  status=1
+else
+  echo "benchmark smoke run: ok (TestResults/bench-smoke)"
+fi
 
 # One plain closing line over all test projects.
 passed=0; failed=0; skipped=0

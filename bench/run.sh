@@ -4,6 +4,7 @@
 # work, size independence and a segment export. Results: bench/results/*.md and *.json.
 #   bench/run.sh            full run (about 10-20 minutes on 2 cores)
 #   bench/run.sh --smoke    seconds: that every phase still works (CI runs this)
+#   bench/run.sh --cohort 50000 --samples 20    a smaller run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/azurite/ensure.sh > /dev/null

@@ -6,15 +6,15 @@ using CohortFunctions.CohortSync.Sync;
 namespace CohortFunctions.Benchmark;
 
 /// <summary>How big a run is.</summary>
-internal sealed record BenchPlan(int CohortSize, int LatencySamples, int SizeSamples, int SeedConcurrency)
+internal sealed record BenchPlan(int CohortSize, int LatencySamples, int SizeSamples, int BatchIds)
 {
     /// <summary>The figures: a 200,000-member cohort, 50 postbacks of 1,000 ids per latency scenario.</summary>
-    public static BenchPlan Full { get; } = new(200_000, 50, 30, 4);
+    public static BenchPlan Full { get; } = new(200_000, 50, 30, 1000);
 
-    /// <summary>Seconds, for CI: that every phase still works, not how fast.</summary>
-    public static BenchPlan Smoke { get; } = new(3_000, 3, 3, 2);
+    /// <summary>Seconds, for CI: that every phase still works, not how fast (postbacks of 100 ids).</summary>
+    public static BenchPlan Smoke { get; } = new(1_000, 2, 2, 100);
 
-    public int LatencyUsers => LatencySamples * 1000;
+    public int LatencyUsers => LatencySamples * BatchIds;
 }
 
 internal sealed record LatencyResult(string Scenario, int Concurrency, int Postbacks, double P50Ms, double P95Ms, double P99Ms, double MaxMs, double AppSeconds, double FloorSeconds, double FloorP50Ms, double FloorP99Ms)
@@ -32,12 +32,21 @@ internal sealed record SizeIndependenceResult(double EmptyP50Ms, double LargeP50
     public double Ratio => EmptyP50Ms > 0 ? LargeP50Ms / EmptyP50Ms : 0;
 }
 
-internal sealed record SegmentResult(long Size, double SizeSeconds, long Exported, double ExportSeconds, long PeakWorkingSetBytes);
+internal sealed record SegmentResult(
+    long Size,
+    double SizeSeconds,
+    long Exported,
+    double ExportSeconds,
+    long PeakWorkingSetBytes,
+    long CombinedSize,
+    double CombinedSizeSeconds,
+    long CombinedPeakWorkingSetBytes);
 
 internal sealed record BenchReport(
     string Mode,
     DateTimeOffset StartedAt,
     string Machine,
+    int BatchIds,
     double SeedSeconds,
     IReadOnlyList<LatencyResult> Latency,
     SyncResult InitialSync,
@@ -50,18 +59,18 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
 {
     private const string Workspace = "bench";
 
-    public async Task<BenchReport> RunAsync()
+    public async Task<BenchReport> RunAsync(string mode)
     {
         var started = DateTimeOffset.UtcNow;
         var key = await environment.CreateKeyAsync(Workspace);
-        var app = new AppClient(environment.Http, Workspace, key);
+        var app = new AppClient(environment.Http, key);
         var floor = await StorageFloor.CreateAsync(environment.ConnectionString, Workspace);
 
         Log("seeding users");
         var seed = Stopwatch.StartNew();
         var cohortUsers = Enumerable.Range(0, plan.CohortSize).Select(i => $"c{i}").ToList();
         var latencyUsers = Enumerable.Range(0, plan.LatencyUsers).Select(i => $"l{i}").ToList();
-        await app.CreateUsersAsync([.. cohortUsers, .. latencyUsers], plan.SeedConcurrency);
+        await Seeder.SeedAsync(environment.ConnectionString, Workspace, [.. cohortUsers, .. latencyUsers]);
         seed.Stop();
         Log($"seeded {cohortUsers.Count + latencyUsers.Count:N0} users in {seed.Elapsed.TotalSeconds:F0} s");
 
@@ -75,9 +84,10 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
         var size = await SizeIndependenceAsync(app, latencyUsers);
         var segment = await SegmentAsync(app);
         return new BenchReport(
-            plan == BenchPlan.Smoke ? "smoke" : "full",
+            mode,
             started,
             $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+            plan.BatchIds,
             seed.Elapsed.TotalSeconds,
             latency,
             sync,
@@ -91,7 +101,9 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
     {
         var cohort = $"latency-{concurrency}";
         var floorCohort = $"floor-latency-{concurrency}";
-        var batches = Enumerable.Range(0, plan.LatencySamples).Select(i => users.GetRange(i * 1000, 1000)).ToList();
+        var size = plan.BatchIds;
+        var (half, mixed, unmatched) = (size / 2, size * 45 / 100, size / 10);
+        var batches = Enumerable.Range(0, plan.LatencySamples).Select(i => users.GetRange(i * size, size)).ToList();
         var results = new List<LatencyResult>();
 
         async Task Scenario(string name, Func<List<string>, string, PostbackBatch> build)
@@ -108,11 +120,11 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
         await Scenario("removes", (b, c) => new PostbackBatch(c, [], b, []));
 
         // Unmeasured: put the second half of every batch back, so the mix removes real members.
-        await Measure.EachAsync(batches, concurrency, b => app.SendAsync(new PostbackBatch(cohort, b.GetRange(500, 500), [], [])));
-        await Measure.EachAsync(batches, concurrency, b => floor.RunAsync(new PostbackBatch(floorCohort, b.GetRange(500, 500), [], [])));
+        await Measure.EachAsync(batches, concurrency, b => app.SendAsync(new PostbackBatch(cohort, b.GetRange(half, half), [], [])));
+        await Measure.EachAsync(batches, concurrency, b => floor.RunAsync(new PostbackBatch(floorCohort, b.GetRange(half, half), [], [])));
         var round = 0;
         await Scenario("mix 45/45/10 unmatched", (b, c) => new PostbackBatch(
-            c, b.GetRange(0, 450), b.GetRange(500, 450), [.. Enumerable.Range(0, 100).Select(i => $"nobody-{concurrency}-{b[0]}-{Interlocked.Increment(ref round)}-{i}")]));
+            c, b.GetRange(0, mixed), b.GetRange(half, mixed), [.. Enumerable.Range(0, unmatched).Select(i => $"nobody-{concurrency}-{b[0]}-{Interlocked.Increment(ref round)}-{i}")]));
         return results;
     }
 
@@ -129,6 +141,7 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
                 CohortId = "big",
                 CohortName = "Big cohort",
                 Parallelism = 4,
+                BatchSize = plan.BatchIds,
             },
             environment.Http,
             new InMemorySyncStateStore());
@@ -146,7 +159,7 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
         }
 
         Log("storage floor of the initial sync");
-        var floorBatches = members.Chunk(1000).Select(chunk => new PostbackBatch("floor-big", chunk, [], [])).ToList();
+        var floorBatches = members.Chunk(plan.BatchIds).Select(chunk => new PostbackBatch("floor-big", chunk, [], [])).ToList();
         var floorTimings = await Measure.EachAsync(floorBatches, 4, floor.RunAsync);
         return new SyncResult(
             members.Count,
@@ -162,7 +175,7 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
     private async Task<SizeIndependenceResult> SizeIndependenceAsync(AppClient app, List<string> users)
     {
         Log("size independence");
-        var batches = Enumerable.Range(0, plan.SizeSamples).Select(i => users.GetRange(i * 1000, 1000)).ToList();
+        var batches = Enumerable.Range(0, plan.SizeSamples).Select(i => users.GetRange(i * plan.BatchIds, plan.BatchIds)).ToList();
         var index = 0;
         var empty = await Measure.EachAsync(batches, 1, b => app.SendAsync(new PostbackBatch($"empty-{Interlocked.Increment(ref index)}", b, [], [])));
         var large = await Measure.EachAsync(batches, 1, b => app.SendAsync(new PostbackBatch("big", b, [], [])));
@@ -196,7 +209,33 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
         }
         while (continuation is not null);
         exportWatch.Stop();
-        return new SegmentResult(sized.GetProperty("size").GetInt64(), sizeWatch.Elapsed.TotalSeconds, exported, exportWatch.Elapsed.TotalSeconds, environment.Memory.Peak);
+        var exportPeak = environment.Memory.Peak;
+
+        // A filter that must be walked (no count shortcut): members of big who are not in a latency cohort.
+        environment.Memory.Reset();
+        var combinedWatch = Stopwatch.StartNew();
+        var combined = await app.PostJsonAsync($"manage/workspaces/{Workspace}/segments", new
+        {
+            name = "Big, not latency",
+            filter = new Dictionary<string, object>
+            {
+                ["and"] = new object[]
+                {
+                    new { includes = new { partner = "amplitude", cohort_id = "big" } },
+                    new { excludes = new { partner = "amplitude", cohort_id = "latency-4" } },
+                },
+            },
+        });
+        combinedWatch.Stop();
+        return new SegmentResult(
+            sized.GetProperty("size").GetInt64(),
+            sizeWatch.Elapsed.TotalSeconds,
+            exported,
+            exportWatch.Elapsed.TotalSeconds,
+            exportPeak,
+            combined.GetProperty("size").GetInt64(),
+            combinedWatch.Elapsed.TotalSeconds,
+            environment.Memory.Peak);
     }
 
     private static void Log(string message) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {message}");

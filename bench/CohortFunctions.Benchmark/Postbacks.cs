@@ -9,8 +9,8 @@ internal sealed record PostbackBatch(string CohortId, IReadOnlyList<string> Adds
     public int Ids => Adds.Count + Removes.Count + Unmatched.Count;
 }
 
-/// <summary>Sends users postbacks and creates users through the app's HTTP API, as senders and operators do.</summary>
-internal sealed class AppClient(HttpClient http, string workspace, string dataImportKey)
+/// <summary>Sends users postbacks and management calls through the app's HTTP API, as senders and operators do.</summary>
+internal sealed class AppClient(HttpClient http, string dataImportKey)
 {
     public async Task SendAsync(PostbackBatch batch)
     {
@@ -36,21 +36,6 @@ internal sealed class AppClient(HttpClient http, string workspace, string dataIm
         {
             throw new InvalidOperationException($"Postback answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
-    }
-
-    public async Task CreateUsersAsync(IReadOnlyList<string> externalIds, int concurrency)
-    {
-        await Measure.EachAsync([.. externalIds.Chunk(1000)], concurrency, async chunk =>
-        {
-            using var response = await http.PostAsJsonAsync(
-                new Uri($"manage/workspaces/{workspace}/users", UriKind.Relative),
-                new { users = chunk.Select(id => new Dictionary<string, string> { ["external_id"] = id }) });
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-            if (!response.IsSuccessStatusCode || body.GetProperty("errors").GetArrayLength() > 0)
-            {
-                throw new InvalidOperationException($"Creating users answered {(int)response.StatusCode}: {body}");
-            }
-        });
     }
 
     public async Task<JsonElement> GetJsonAsync(string relative)

@@ -12,7 +12,7 @@ internal static class ReportTable
         var c = CultureInfo.InvariantCulture;
         s.AppendLine(c, $"Benchmark ({report.Mode}) at {report.StartedAt:u} on {report.Machine}; users seeded in {report.SeedSeconds:F0} s.");
         s.AppendLine();
-        s.AppendLine("| 1,000-id postbacks | senders | n | p50 ms | p95 ms | p99 ms | max ms | app s | floor s | app/floor | floor p50 ms |");
+        s.AppendLine(c, $"| {report.BatchIds:N0}-id postbacks | senders | n | p50 ms | p95 ms | p99 ms | max ms | app s | floor s | app/floor | floor p50 ms |");
         s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var l in report.Latency)
         {
@@ -44,6 +44,7 @@ internal static class ReportTable
         s.AppendLine(c, $"| size | {seg.Size:N0} in {seg.SizeSeconds:F2} s (create + get) |");
         s.AppendLine(c, $"| full export | {seg.Exported:N0} users in {seg.ExportSeconds:F1} s ({seg.Exported / Math.Max(seg.ExportSeconds, 0.001):N0} users/s) |");
         s.AppendLine(c, $"| app peak working set during export | {seg.PeakWorkingSetBytes / 1048576.0:F0} MB |");
+        s.AppendLine(c, $"| size of \"includes big and excludes latency-4\" (streamed) | {seg.CombinedSize:N0} in {seg.CombinedSizeSeconds:F1} s, peak {seg.CombinedPeakWorkingSetBytes / 1048576.0:F0} MB |");
         s.AppendLine();
         s.AppendLine(c, $"App peak working set over the run (sampled every 50 ms): {report.PeakWorkingSetBytes / 1048576.0:F0} MB.");
         return s.ToString();

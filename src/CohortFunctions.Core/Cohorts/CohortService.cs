@@ -1,7 +1,7 @@
 using CohortFunctions.Memberships;
 using CohortFunctions.Partners;
-using CohortFunctions.Resync;
 using CohortFunctions.Results;
+using CohortFunctions.Resync;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace CohortFunctions.Maintenance;
 
 /// <summary>What one maintenance run did.</summary>
-public sealed record MaintenanceSummary(int CohortsVisited, int DeltasFolded, int LedgerRowsRewritten, int PendingPurged, bool Complete, TimeSpan Elapsed);
+public sealed record MaintenanceSummary(int CohortsVisited, int DeltasFolded, int LedgerRowsRewritten, int PendingPurged, int CohortsFailed, bool Complete, TimeSpan Elapsed);
 
 /// <summary>
 /// The daily maintenance: compacts member count deltas (restoring any data point ledger row a crash lost) and purges
@@ -21,7 +21,7 @@ public sealed partial class MaintenanceService(IMaintenanceStore store, TimeProv
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(options.Value.RunBudgetSeconds);
         var cutoff = time.GetUtcNow() - options.Value.Retention;
         var cursor = await store.LoadCursorAsync(cancellationToken).ConfigureAwait(false);
-        int visited = 0, folded = 0, rewritten = 0, purged = 0;
+        int visited = 0, folded = 0, rewritten = 0, purged = 0, failed = 0;
         var complete = true;
         await foreach (var (workspace, cohort, key) in store.CohortsAsync(cursor, cancellationToken).ConfigureAwait(false))
         {
@@ -31,18 +31,27 @@ public sealed partial class MaintenanceService(IMaintenanceStore store, TimeProv
                 break;
             }
 
-            var compaction = await store.CompactAsync(workspace, cohort.Ref, cancellationToken).ConfigureAwait(false);
-            folded += compaction.DeltasFolded;
-            rewritten += compaction.LedgerRowsRewritten;
-            if (cohort.HasPending)
+            try
             {
-                var (count, done) = await store.PurgeExpiredAsync(workspace, cohort.Ref, cutoff, deadline, time, cancellationToken).ConfigureAwait(false);
-                purged += count;
-                if (!done)
+                var compaction = await store.CompactAsync(workspace, cohort.Ref, cancellationToken).ConfigureAwait(false);
+                folded += compaction.DeltasFolded;
+                rewritten += compaction.LedgerRowsRewritten;
+                if (cohort.HasPending)
                 {
-                    complete = false;
-                    break;
+                    var (count, done) = await store.PurgeExpiredAsync(workspace, cohort.Ref, cutoff, deadline, time, cancellationToken).ConfigureAwait(false);
+                    purged += count;
+                    if (!done)
+                    {
+                        complete = false;
+                        break;
+                    }
                 }
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A cohort that keeps failing is logged and passed over until the next cycle, not retried forever.
+                Log.CohortFailed(logger, workspace.Value, cohort.Ref.Partner, ex);
+                failed++;
             }
 
             visited++;
@@ -55,14 +64,17 @@ public sealed partial class MaintenanceService(IMaintenanceStore store, TimeProv
             await store.SaveCursorAsync(null, cancellationToken).ConfigureAwait(false);
         }
 
-        var summary = new MaintenanceSummary(visited, folded, rewritten, purged, complete, stopwatch.Elapsed);
-        Log.Ran(logger, visited, folded, rewritten, purged, complete, (long)summary.Elapsed.TotalMilliseconds);
+        var summary = new MaintenanceSummary(visited, folded, rewritten, purged, failed, complete, stopwatch.Elapsed);
+        Log.Ran(logger, visited, folded, rewritten, purged, failed, complete, (long)summary.Elapsed.TotalMilliseconds);
         return summary;
     }
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Maintenance visited {Cohorts} cohorts: {Folded} count deltas folded, {Rewritten} ledger rows rewritten, {Purged} expired pending identifiers purged; complete: {Complete}; {ElapsedMs} ms")]
-        public static partial void Ran(ILogger logger, int cohorts, int folded, int rewritten, int purged, bool complete, long elapsedMs);
+        [LoggerMessage(Level = LogLevel.Information, Message = "Maintenance visited {Cohorts} cohorts: {Folded} count deltas folded, {Rewritten} ledger rows rewritten, {Purged} expired pending identifiers purged, {Failed} cohorts failed; complete: {Complete}; {ElapsedMs} ms")]
+        public static partial void Ran(ILogger logger, int cohorts, int folded, int rewritten, int purged, int failed, bool complete, long elapsedMs);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Maintenance of a cohort in workspace {Workspace} ({Partner}) failed; going on with the next cohort")]
+        public static partial void CohortFailed(ILogger logger, string workspace, string partner, Exception exception);
     }
 }

@@ -183,10 +183,17 @@ public sealed partial record CohortNameRequest(string CohortId, string Name, Dat
         return new CohortNameRequest(cohortId, name, createdAt);
     }
 
-    /// <summary>An ISO-8601 date or date-time; a time without offset is taken as UTC.</summary>
+    /// <summary>The earliest <c>created_at</c> kept: Azure Table Storage stores times from 1601-01-01 UTC on.</summary>
+    internal static readonly DateTimeOffset EarliestCreatedAt = new(1601, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The first <c>created_at</c> refused: a cohort's next resync (a day later at most) must still be a time.</summary>
+    internal static readonly DateTimeOffset CreatedAtEnd = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>An ISO-8601 date or date-time from 1601 to 9998 (UTC); a time without offset is taken as UTC.</summary>
     internal static DateTimeOffset? ParseIso8601(string text) =>
         text.Length <= 40 && Iso8601().IsMatch(text)
         && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
+        && parsed >= EarliestCreatedAt && parsed < CreatedAtEnd
             ? parsed
             : null;
 

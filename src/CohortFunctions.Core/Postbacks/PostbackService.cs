@@ -4,10 +4,10 @@ using CohortFunctions.Cohorts;
 using CohortFunctions.DataPoints;
 using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
-using CohortFunctions.Resync;
 using CohortFunctions.Results;
-using CohortFunctions.Workspaces;
+using CohortFunctions.Resync;
 using CohortFunctions.Users;
+using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Logging;
 
 namespace CohortFunctions.Postbacks;
@@ -37,21 +37,15 @@ public sealed partial class PostbackService(
     /// <summary><c>POST /partners/{partner}/cohorts</c>: creates or renames a cohort.</summary>
     public async Task<Result<CohortRef>> NameCohortAsync(string? partnerName, JsonElement body, CancellationToken cancellationToken)
     {
-        var auth = await authenticator.AuthenticateAsync(partnerName, body, cancellationToken).ConfigureAwait(false);
-        if (auth.Failure is { } unauthorized)
+        var accepted = await AcceptAsync(partnerName, body, CohortNameRequest.Parse, cancellationToken).ConfigureAwait(false);
+        if (accepted.Failure is { } failure)
         {
-            return unauthorized;
+            return failure;
         }
 
-        var request = CohortNameRequest.Parse(body);
-        if (request.Failure is { } invalid)
-        {
-            return invalid;
-        }
-
-        var (partner, workspace) = (auth.Value!.Partner, auth.Value.Workspace);
-        var cohort = new CohortRef(partner.Name, request.Value!.CohortId);
-        await cohorts.UpsertNameAsync(workspace, cohort, request.Value.Name, request.Value.CreatedAt, cancellationToken).ConfigureAwait(false);
+        var (partner, workspace, request) = accepted.Value;
+        var cohort = new CohortRef(partner.Name, request.CohortId);
+        await cohorts.UpsertNameAsync(workspace, cohort, request.Name, request.CreatedAt, cancellationToken).ConfigureAwait(false);
         Log.CohortNamed(logger, workspace.Value, partner.Name);
         return cohort;
     }
@@ -59,31 +53,27 @@ public sealed partial class PostbackService(
     /// <summary><c>POST /partners/{partner}/cohorts/users</c>: adds and removes existing users.</summary>
     public async Task<Result<PostbackSummary>> ApplyChangesAsync(string? partnerName, JsonElement body, CancellationToken cancellationToken)
     {
-        var auth = await authenticator.AuthenticateAsync(partnerName, body, cancellationToken).ConfigureAwait(false);
-        if (auth.Failure is { } unauthorized)
+        var accepted = await AcceptAsync(partnerName, body, CohortChangesRequest.Parse, cancellationToken).ConfigureAwait(false);
+        if (accepted.Failure is { } failure)
         {
-            return unauthorized;
+            return failure;
         }
 
-        var request = CohortChangesRequest.Parse(body);
-        if (request.Failure is { } invalid)
-        {
-            return invalid;
-        }
+        var (partner, workspace, request) = accepted.Value;
 
         // Senders test credentials with an empty change list: that must succeed and create nothing.
-        if (request.Value!.IdCount == 0)
+        if (request.IdCount == 0)
         {
             return PostbackSummary.Empty;
         }
 
-        var (partner, workspace) = (auth.Value!.Partner, auth.Value.Workspace);
-        var cohort = new CohortRef(partner.Name, request.Value.CohortId);
+        var cohort = new CohortRef(partner.Name, request.CohortId);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["Workspace"] = workspace.Value, ["Partner"] = partner.Name });
         var now = time.GetUtcNow();
-        var known = await cohorts.TouchAsync(workspace, cohort, now, cancellationToken).ConfigureAwait(false);
-
-        var match = await matcher.MatchAsync(workspace, request.Value.Changes, cancellationToken).ConfigureAwait(false);
+        // Recording the sync and resolving identifiers are independent: overlap their round trips.
+        var touched = cohorts.TouchAsync(workspace, cohort, now, cancellationToken);
+        var match = await matcher.MatchAsync(workspace, request.Changes, cancellationToken).ConfigureAwait(false);
+        var known = await touched.ConfigureAwait(false);
         var origin = new ChangeOrigin(Guid.NewGuid().ToString("N"), DateOnly.FromDateTime(now.UtcDateTime), CountsDataPoints: true);
         var results = new ConcurrentBag<MembershipResult>();
         var entries = new ConcurrentBag<DataPointEntry>();
@@ -105,9 +95,11 @@ public sealed partial class PostbackService(
         finally
         {
             // Also when a shard failed: the batches that did commit are counted now, not only at the next maintenance.
+            // But not past the request's deadline (storage may be what hangs): maintenance restores those rows from
+            // the delta rows committed with the batches.
             if (!entries.IsEmpty)
             {
-                await ledger.RecordAsync(workspace, partner.Name, origin.Day, [.. entries], CancellationToken.None).ConfigureAwait(false);
+                await ledger.RecordAsync(workspace, partner.Name, origin.Day, [.. entries], cancellationToken).ConfigureAwait(false);
             }
         }
         await DeferAsync(workspace, cohort, known, match, now, cancellationToken).ConfigureAwait(false);
@@ -115,6 +107,28 @@ public sealed partial class PostbackService(
         var summary = new PostbackSummary(total.Added, total.Removed, total.Unchanged, match.Unmatched.Count, total.Added + total.Removed);
         Log.Applied(logger, workspace.Value, partner.Name, summary.Added, summary.Removed, summary.Unchanged, summary.Unmatched);
         return summary;
+    }
+
+    /// <summary>Braze's order: credentials first (401s), then the request's own validation (400s).</summary>
+    private async Task<Result<(Partners.Partner Partner, WorkspaceId Workspace, T Request)>> AcceptAsync<T>(
+        string? partnerName,
+        JsonElement body,
+        Func<JsonElement, Result<T>> parse,
+        CancellationToken cancellationToken)
+    {
+        var auth = await authenticator.AuthenticateAsync(partnerName, body, cancellationToken).ConfigureAwait(false);
+        if (auth.Failure is { } unauthorized)
+        {
+            return unauthorized;
+        }
+
+        var request = parse(body);
+        if (request.Failure is { } invalid)
+        {
+            return invalid;
+        }
+
+        return (auth.Value!.Partner, auth.Value.Workspace, request.Value!);
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ public sealed record ResyncOutcome(int Retried, int Applied, int Expired, int St
 }
 
 /// <summary>What a timer run did over all due cohorts.</summary>
-public sealed record ResyncRunSummary(int CohortsDue, int CohortsPassed, int CohortsBusy, ResyncOutcome Totals, TimeSpan Elapsed);
+public sealed record ResyncRunSummary(int CohortsDue, int CohortsPassed, int CohortsBusy, int CohortsFailed, ResyncOutcome Totals, TimeSpan Elapsed);
 
 /// <summary>
 /// Deferred matching: identifiers that matched no user are retried at each cohort's cadence and applied exactly as
@@ -97,7 +97,7 @@ public sealed partial class ResyncService(
         var stopwatch = Stopwatch.StartNew();
         var budget = TimeSpan.FromSeconds(options.Value.RunBudgetSeconds);
         var now = time.GetUtcNow();
-        int due = 0, passed = 0, busy = 0;
+        int due = 0, passed = 0, busy = 0, failed = 0;
         var totals = ResyncOutcome.Nothing;
         await foreach (var (workspace, cohort) in state.WithPendingAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -113,7 +113,19 @@ public sealed partial class ResyncService(
                 continue;
             }
 
-            var outcome = await PassAsync(workspace, cohort.Ref, left, cancellationToken).ConfigureAwait(false);
+            ResyncOutcome? outcome;
+            try
+            {
+                outcome = await PassAsync(workspace, cohort.Ref, left, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One cohort that keeps failing must not keep every cohort after it from its pass.
+                Log.PassFailed(logger, workspace.Value, cohort.Ref.Partner, ex);
+                failed++;
+                continue;
+            }
+
             if (outcome is null)
             {
                 busy++;
@@ -124,7 +136,7 @@ public sealed partial class ResyncService(
             totals = totals.Plus(outcome);
         }
 
-        return new ResyncRunSummary(due, passed, busy, totals, stopwatch.Elapsed);
+        return new ResyncRunSummary(due, passed, busy, failed, totals, stopwatch.Elapsed);
     }
 
     /// <summary>Whether a cohort's pass is due now: its cadence has come round, or an unfinished pass waits.</summary>
@@ -244,6 +256,9 @@ public sealed partial class ResyncService(
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Resync of a cohort in workspace {Workspace} ({Partner}) skipped: another run holds it")]
         public static partial void CohortBusy(ILogger logger, string workspace, string partner);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Resync pass of a cohort in workspace {Workspace} ({Partner}) failed; the run goes on with the next cohort")]
+        public static partial void PassFailed(ILogger logger, string workspace, string partner, Exception exception);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Resync lease of a cohort in workspace {Workspace} ({Partner}) was lost; the next run resumes")]
         public static partial void LeaseLost(ILogger logger, string workspace, string partner);

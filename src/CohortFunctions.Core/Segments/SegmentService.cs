@@ -1,8 +1,8 @@
 using System.Text.Json;
 using CohortFunctions.Cohorts;
-using CohortFunctions.Requests;
 using CohortFunctions.Memberships;
 using CohortFunctions.Partners;
+using CohortFunctions.Requests;
 using CohortFunctions.Results;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;

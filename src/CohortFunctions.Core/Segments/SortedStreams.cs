@@ -46,6 +46,11 @@ public static class SortedStreams
     public static async IAsyncEnumerable<string> Intersect(IReadOnlyList<IAsyncEnumerable<string>> sources, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sources);
+        if (sources.Count == 0)
+        {
+            yield break;
+        }
+
         var cursors = await OpenAsync(sources, cancellationToken).ConfigureAwait(false);
         try
         {

@@ -107,7 +107,7 @@ internal sealed class AzureTableCohortStore(StorageTables tables) : ICohortStore
     public async IAsyncEnumerable<(WorkspaceId Workspace, Cohort Cohort)> WithPendingAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken).ConfigureAwait(false);
-        await foreach (var entity in table.QueryAsync<CohortEntity>(e => e.HasPending == true || e.ResyncCursor != null, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var entity in table.QueryAsync<CohortEntity>(e => e.HasPending == true || e.ResyncInProgress == true, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (WorkspaceId.TryParse(entity.PartitionKey, out var workspace))
             {
@@ -146,6 +146,7 @@ internal sealed class AzureTableCohortStore(StorageTables tables) : ICohortStore
             }
 
             e.ResyncCursor = cursor.Encode();
+            e.ResyncInProgress = true;
             e.LeaseUntil = leaseUntil;
             return true;
         }, cancellationToken).ConfigureAwait(false);
@@ -172,6 +173,7 @@ internal sealed class AzureTableCohortStore(StorageTables tables) : ICohortStore
             entity.LastResyncAt = now;
             entity.OnceRetryDone = true;
             entity.ResyncCursor = null;
+            entity.ResyncInProgress = false;
             entity.LeaseOwner = null;
             entity.LeaseUntil = null;
             try
@@ -299,6 +301,9 @@ internal sealed class CohortEntity : ITableEntity
 
     public string? ResyncCursor { get; set; }
 
+    /// <summary>Set with <see cref="ResyncCursor"/>: Table Storage filters cannot test a property for null.</summary>
+    public bool ResyncInProgress { get; set; }
+
     public string? LeaseOwner { get; set; }
 
     public DateTimeOffset? LeaseUntil { get; set; }
@@ -318,6 +323,6 @@ internal sealed class CohortEntity : ITableEntity
         HasPending = HasPending,
         LastResyncAt = LastResyncAt,
         OnceRetryDone = OnceRetryDone,
-        PassInProgress = ResyncCursor is not null,
+        PassInProgress = ResyncInProgress,
     };
 }

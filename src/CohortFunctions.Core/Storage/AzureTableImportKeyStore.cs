@@ -16,8 +16,8 @@ internal sealed class AzureTableImportKeyStore(StorageTables tables) : IImportKe
     public async Task AddAsync(StoredImportKey key, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken).ConfigureAwait(false);
-        await table.AddEntityAsync(ImportKeyEntity.Lookup(key), cancellationToken).ConfigureAwait(false);
-        await table.AddEntityAsync(ImportKeyEntity.Listing(key), cancellationToken).ConfigureAwait(false);
+        await AddNewAsync(table, ImportKeyEntity.Lookup(key), cancellationToken).ConfigureAwait(false);
+        await AddNewAsync(table, ImportKeyEntity.Listing(key), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<DataImportKey>> ListAsync(WorkspaceId workspace, string partner, CancellationToken cancellationToken)
@@ -76,6 +76,21 @@ internal sealed class AzureTableImportKeyStore(StorageTables tables) : IImportKe
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             // The listing row was never written (see the class remarks): nothing to record against.
+        }
+    }
+
+    /// <summary>
+    /// Adds a row keyed by a new random secret hash or key id: if it exists, it is this write's own, which landed while
+    /// its answer was lost and the SDK sent it again.
+    /// </summary>
+    private static async Task AddNewAsync(TableClient table, ImportKeyEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
         }
     }
 

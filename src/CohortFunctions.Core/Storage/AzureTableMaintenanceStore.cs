@@ -99,7 +99,10 @@ internal sealed class AzureTableMaintenanceStore(StorageTables tables, IDataPoin
         {
             var partition = StorageKeys.PendingPartition(workspace, cohort, bucket);
             var expired = new List<TableEntity>();
-            await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition && e.GetDateTimeOffset("At") < cutoff, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            // A filter string, not LINQ: the SDK's LINQ provider cannot translate TableEntity.GetDateTimeOffset. The
+            // delete below needs both keys, so both are selected.
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and At lt {cutoff}");
+            await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 expired.Add(row);
             }

@@ -15,7 +15,14 @@ internal sealed class AzureTableSegmentStore(StorageTables tables) : ISegmentSto
     public async Task AddAsync(WorkspaceId workspace, Segment segment, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken).ConfigureAwait(false);
-        await table.AddEntityAsync(SegmentEntity.From(workspace, segment), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await table.AddEntityAsync(SegmentEntity.From(workspace, segment), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // The segment id is new and random: the row is this write's own, landed while its answer was lost and sent again by the SDK.
+        }
     }
 
     public async Task<Segment?> GetAsync(WorkspaceId workspace, string segmentId, CancellationToken cancellationToken)

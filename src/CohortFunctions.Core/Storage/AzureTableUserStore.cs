@@ -25,8 +25,19 @@ internal sealed class AzureTableUserStore(StorageTables tables, TimeProvider tim
     public async Task<string> CreateAsync(UserProfile profile, CancellationToken cancellationToken)
     {
         var table = await Users(cancellationToken).ConfigureAwait(false);
-        var response = await table.AddEntityAsync(UserEntity.From(profile, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-        return VersionOf(response);
+        try
+        {
+            var response = await table.AddEntityAsync(UserEntity.From(profile, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            return VersionOf(response);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // The user id is new and random, so the row is this write's own: it landed, its answer was lost and the SDK
+            // sent it again. Nothing points at the user yet, so the row read back is still as written.
+            var (partition, row) = StorageKeys.User(profile.Workspace, profile.UserId);
+            var written = await table.GetEntityAsync<UserEntity>(partition, row, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return written.Value.ETag.ToString();
+        }
     }
 
     public async Task<string?> ReplaceAsync(UserProfile profile, string version, CancellationToken cancellationToken)

@@ -6,6 +6,9 @@ namespace CohortFunctions.Storage;
 /// <summary>Tells a storage outage or throttling (answered 503, worth a retry) from a bug (answered 500).</summary>
 public static class StorageFailures
 {
+    /// <summary>The error code of a request to a table that does not exist (any more): the tables are created again, so retrying helps.</summary>
+    public const string TableNotFound = "TableNotFound";
+
     /// <summary>Whether <paramref name="exception"/> means storage is unreachable, overloaded or throttling.</summary>
     /// <param name="exception">What was thrown.</param>
     /// <param name="callerToken">The caller's token: a cancellation the caller asked for is not an outage.</param>
@@ -16,6 +19,7 @@ public static class StorageFailures
             switch (ex)
             {
                 case RequestFailedException { Status: 0 or 408 or 429 or 500 or 502 or 503 or 504 }:
+                case RequestFailedException { ErrorCode: TableNotFound }:
                 case Memberships.MembershipContentionException:
                 case HttpRequestException:
                 case SocketException:

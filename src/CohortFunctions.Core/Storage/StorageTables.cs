@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Microsoft.Extensions.Logging;
@@ -28,6 +29,7 @@ public sealed partial class StorageTables
         clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
         clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(2);
         clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(settings.NetworkTimeoutSeconds);
+        clientOptions.AddPolicy(new TableLossPolicy(this), HttpPipelinePosition.PerRetry);
         _service = settings.TableServiceUri is { } uri
             ? new TableServiceClient(uri, new DefaultAzureCredential(), clientOptions)
             : new TableServiceClient(settings.ConnectionString, clientOptions);
@@ -61,6 +63,22 @@ public sealed partial class StorageTables
         return task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Storage said a table does not exist although it was created: it lost its tables (an emulator restarted empty, a
+    /// table deleted by hand). The next caller creates them again, instead of every request failing until a restart.
+    /// </summary>
+    private void TablesLost()
+    {
+        lock (_gate)
+        {
+            if (_provisioning is { IsCompletedSuccessfully: true })
+            {
+                _provisioning = null;
+                Log.TablesLost(_logger);
+            }
+        }
+    }
+
     private async Task CreateTablesAsync()
     {
         // Not tied to one caller's token: a cancelled request must not leave provisioning half-done for the others.
@@ -73,9 +91,27 @@ public sealed partial class StorageTables
         Log.TablesReady(_logger, Names.All.Count);
     }
 
+    /// <summary>Watches every answer of table storage for <c>TableNotFound</c>.</summary>
+    private sealed class TableLossPolicy(StorageTables tables) : HttpPipelineSynchronousPolicy
+    {
+        public override void OnReceivedResponse(HttpMessage message)
+        {
+            ArgumentNullException.ThrowIfNull(message);
+            if (message.Response.Status == 404
+                && message.Response.Headers.TryGetValue("x-ms-error-code", out var code)
+                && string.Equals(code, StorageFailures.TableNotFound, StringComparison.Ordinal))
+            {
+                tables.TablesLost();
+            }
+        }
+    }
+
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Storage tables ready ({Count} tables)")]
         public static partial void TablesReady(ILogger logger, int count);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Storage answered that a table does not exist; the tables will be created again")]
+        public static partial void TablesLost(ILogger logger);
     }
 }

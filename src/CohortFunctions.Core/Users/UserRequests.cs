@@ -185,7 +185,7 @@ public sealed record UserLookupRequest(Identifier Identifier)
 {
     public const string UsageMessage = "Give exactly one of external_id, device_id, or alias_name with alias_label.";
 
-    private static readonly string[] _names = ["external_id", "device_id", "alias_name", "alias_label"];
+    private static readonly string[] Names = ["external_id", "device_id", "alias_name", "alias_label"];
 
     public static Result<UserLookupRequest> Parse(IEnumerable<KeyValuePair<string, StringValues>> query)
     {
@@ -193,7 +193,7 @@ public sealed record UserLookupRequest(Identifier Identifier)
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var (name, value) in query)
         {
-            var known = Array.Find(_names, n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
+            var known = Array.Find(Names, n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
             if (known is null)
             {
                 continue;

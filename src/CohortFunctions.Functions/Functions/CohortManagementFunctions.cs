@@ -12,20 +12,8 @@ public sealed class CohortManagementFunctions(CohortService cohorts)
     /// <summary>Index of <c>{cohortId}</c> among the segments of <see cref="Routes.CohortMembers"/>.</summary>
     private const int CohortIdSegment = 5;
 
-    public sealed record CohortBody(
-        string Partner,
-        string CohortId,
-        string Name,
-        string DisplayName,
-        DateTimeOffset CreatedAt,
-        long MemberCount,
-        DateTimeOffset? LastSyncedAt,
-        string Cadence,
-        DateTimeOffset? LastResyncAt,
-        DateTimeOffset? NextResyncAt,
-        bool Stale);
-
-    public sealed record CohortsBody(IReadOnlyList<CohortBody> Cohorts);
+    /// <summary>The listing; each <see cref="CohortView"/> is written as it is (snake_case).</summary>
+    public sealed record CohortsBody(IReadOnlyList<CohortView> Cohorts);
 
     public sealed record MemberBody(string UserId, string? ExternalId);
 
@@ -38,9 +26,7 @@ public sealed class CohortManagementFunctions(CohortService cohorts)
         CancellationToken cancellationToken)
     {
         var listed = await cohorts.ListAsync(workspace, cancellationToken).ConfigureAwait(false);
-        return ApiResponses.From(listed, all => ApiResponses.Ok(new CohortsBody(
-            [.. all.Select(c => new CohortBody(
-                c.Partner, c.CohortId, c.Name, c.DisplayName, c.CreatedAt, c.MemberCount, c.LastSyncedAt, c.Cadence, c.LastResyncAt, c.NextResyncAt, c.Stale))])));
+        return ApiResponses.From(listed, all => ApiResponses.Ok(new CohortsBody(all)));
     }
 
     [Function(nameof(ListCohortMembers))]

@@ -24,6 +24,7 @@ public sealed partial class TimerFunctions(ResyncService resync, MaintenanceServ
             summary.CohortsDue,
             summary.CohortsPassed,
             summary.CohortsBusy,
+            summary.CohortsFailed,
             summary.Totals.Retried,
             summary.Totals.Applied,
             summary.Totals.Expired,
@@ -46,7 +47,7 @@ public sealed partial class TimerFunctions(ResyncService resync, MaintenanceServ
         [LoggerMessage(Level = LogLevel.Information, Message = "Timer {Function} started (past due: {IsPastDue})")]
         public static partial void Started(ILogger logger, string function, bool isPastDue);
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "Resync run: {Due} cohorts due, {Passed} passed, {Busy} busy; {Retried} retried, {Applied} applied, {Expired} expired, {StillPending} still pending; {ElapsedMs} ms")]
-        public static partial void Resynced(ILogger logger, int due, int passed, int busy, int retried, int applied, int expired, int stillPending, long elapsedMs);
+        [LoggerMessage(Level = LogLevel.Information, Message = "Resync run: {Due} cohorts due, {Passed} passed, {Busy} busy, {Failed} failed; {Retried} retried, {Applied} applied, {Expired} expired, {StillPending} still pending; {ElapsedMs} ms")]
+        public static partial void Resynced(ILogger logger, int due, int passed, int busy, int failed, int retried, int applied, int expired, int stillPending, long elapsedMs);
     }
 }

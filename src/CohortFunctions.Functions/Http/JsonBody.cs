@@ -48,13 +48,60 @@ public static class JsonBody
         try
         {
             using var document = JsonDocument.Parse(body, ApiJson.DocumentOptions);
-            return document.RootElement.ValueKind == JsonValueKind.Object
+            return document.RootElement.ValueKind == JsonValueKind.Object && HasDecodableNames(document.RootElement)
                 ? document.RootElement.Clone()
                 : Failure.Invalid(NotAnObjectMessage);
         }
         catch (JsonException)
         {
             return Failure.Invalid(NotAnObjectMessage);
+        }
+    }
+
+    /// <summary>
+    /// Whether every property name, at any depth, decodes to text. A name holding an escaped lone surrogate
+    /// (<c>"\ud800"</c>) or bytes that are not UTF-8 is accepted by the parser, but every later lookup that passes it
+    /// throws; such a body is refused here, once, rather than failing as a 500 wherever a property is read.
+    /// </summary>
+    private static bool HasDecodableNames(JsonElement root)
+    {
+        var pending = new Stack<JsonElement>();
+        pending.Push(root);
+        while (pending.TryPop(out var element))
+        {
+            if (element.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in element.EnumerateArray())
+                {
+                    PushContainer(pending, item);
+                }
+            }
+            else if (element.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in element.EnumerateObject())
+                {
+                    try
+                    {
+                        _ = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return false;
+                    }
+
+                    PushContainer(pending, property.Value);
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static void PushContainer(Stack<JsonElement> pending, JsonElement element)
+    {
+        if (element.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+        {
+            pending.Push(element);
         }
     }
 

@@ -95,7 +95,31 @@ public static class AzuriteFixture
         return executable;
     }
 
-    private static async Task<string> StartAsync(string executable, int port)
+    /// <summary>
+    /// An in-memory Azurite of the caller's own on a free port, for a test that stops and restarts storage (the
+    /// shared instance must keep serving every other test). Installed like the shared one; never an external account.
+    /// </summary>
+    public static async Task<AzuriteInstance> StartPrivateAsync()
+    {
+        var executable = await EnsureInstalledAsync().ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            try
+            {
+                var (process, connectionString) = await LaunchAsync(executable, port).ConfigureAwait(false);
+                return new AzuriteInstance(executable, port, connectionString, process);
+            }
+            catch (AzuriteExitedException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static async Task<string> StartAsync(string executable, int port) =>
+        (await LaunchAsync(executable, port).ConfigureAwait(false)).ConnectionString;
+
+    private static async Task<(Process Process, string ConnectionString)> LaunchAsync(string executable, int port)
     {
         var output = new ProcessOutput();
         var start = new ProcessStartInfo("bash")
@@ -136,7 +160,7 @@ public static class AzuriteFixture
 
             if (await AcceptsConnectionsAsync(port).ConfigureAwait(false))
             {
-                return ConnectionStringFor(port);
+                return (process, ConnectionStringFor(port));
             }
 
             await Task.Delay(100).ConfigureAwait(false);
@@ -158,6 +182,31 @@ public static class AzuriteFixture
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
             return false;
+        }
+    }
+
+    /// <summary>Stops an Azurite started here, and waits until it is gone (its port closed).</summary>
+    internal static async Task StopAsync(Process process)
+    {
+        Stop(process);
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts Azurite again on a port it used before (in memory: it starts empty).</summary>
+    internal static async Task<Process> RestartAsync(string executable, int port)
+    {
+        // The old process may hold the port for a moment after it exited.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return (await LaunchAsync(executable, port).ConfigureAwait(false)).Process;
+            }
+            catch (AzuriteExitedException) when (attempt < 5)
+            {
+                await Task.Delay(500).ConfigureAwait(false);
+            }
         }
     }
 
@@ -244,4 +293,50 @@ public static class AzuriteFixture
     }
 
     private sealed class AzuriteExitedException(string message) : Exception(message);
+}
+
+/// <summary>
+/// A private in-memory Azurite (<see cref="AzuriteFixture.StartPrivateAsync"/>) that a test can stop and start again on
+/// the same port, as storage going away and coming back would look to the app.
+/// </summary>
+public sealed class AzuriteInstance : IAsyncDisposable
+{
+    private readonly string _executable;
+    private Process? _process;
+
+    internal AzuriteInstance(string executable, int port, string connectionString, Process process)
+    {
+        _executable = executable;
+        Port = port;
+        ConnectionString = connectionString;
+        _process = process;
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>Kills Azurite (everything it held in memory is lost) and waits until it is gone.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { } process)
+        {
+            _process = null;
+            await AzuriteFixture.StopAsync(process);
+            process.Dispose();
+        }
+    }
+
+    /// <summary>Starts Azurite again on the same port, empty.</summary>
+    public async Task StartAsync()
+    {
+        if (_process is not null)
+        {
+            throw new InvalidOperationException("Azurite is running.");
+        }
+
+        _process = await AzuriteFixture.RestartAsync(_executable, Port);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
 }

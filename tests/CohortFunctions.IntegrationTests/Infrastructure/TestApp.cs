@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace CohortFunctions.IntegrationTests.Infrastructure;
@@ -197,6 +198,10 @@ public sealed class TestAppBuilder
         _services.Add(configure);
         return this;
     }
+
+    /// <summary>Gives the app this clock, e.g. a <c>FakeTimeProvider</c> to move time in a test.</summary>
+    public TestAppBuilder UseTime(TimeProvider time) =>
+        ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton(time)));
 
     internal async Task<IReadOnlyDictionary<string, string?>> BuildSettingsAsync()
     {

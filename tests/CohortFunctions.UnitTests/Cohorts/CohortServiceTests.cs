@@ -13,8 +13,8 @@ namespace CohortFunctions.UnitTests.Cohorts;
 /// <summary>The management view of cohorts: input checks before any read, not-found for what does not exist.</summary>
 public sealed class CohortServiceTests
 {
-    private static readonly UserId _alice = UserId.Parse("1aaaaaaaaaaaaaaaaaaa");
-    private static readonly UserId _gone = UserId.Parse("2bbbbbbbbbbbbbbbbbbb");
+    private static readonly UserId Alice = UserId.Parse("1aaaaaaaaaaaaaaaaaaa");
+    private static readonly UserId Gone = UserId.Parse("2bbbbbbbbbbbbbbbbbbb");
 
     private readonly WorkspaceId _workspace = WorkspaceId.TryParse("acme", out var ws) ? ws : default;
     private readonly Mock<ICohortStore> _cohorts = new();
@@ -33,9 +33,9 @@ public sealed class CohortServiceTests
         _cohorts.Setup(c => c.GetAsync(_workspace, new CohortRef("amplitude", "abc123"), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Cohort(new CohortRef("amplitude", "abc123"), "Power users", true, DateTimeOffset.UnixEpoch, null));
         _memberships.Setup(m => m.ListAsync(_workspace, It.IsAny<CohortRef>(), It.IsAny<int>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new MemberPage([_alice, _gone], "next-token"));
+            .ReturnsAsync(new MemberPage([Alice, Gone], "next-token"));
         _profiles.Setup(p => p.GetSummariesAsync(_workspace, It.IsAny<IReadOnlyCollection<UserId>>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new Dictionary<UserId, UserSummary> { [_alice] = new(_alice, "alice", [new UserAlias("amp-1", "amplitude_id")]) });
+            .ReturnsAsync(new Dictionary<UserId, UserSummary> { [Alice] = new(Alice, "alice", [new UserAlias("amp-1", "amplitude_id")]) });
     }
 
     [Theory]
@@ -179,7 +179,7 @@ public sealed class CohortServiceTests
         // Assert
         Assert.True(result.IsSuccess, result.Failure?.Message);
         var members = result.Value!.Members;
-        Assert.Equal([_alice, _gone], members.Select(m => m.UserId));
+        Assert.Equal([Alice, Gone], members.Select(m => m.UserId));
         Assert.Equal("alice", members[0].ExternalId);
         Assert.Equal([new UserAlias("amp-1", "amplitude_id")], members[0].Aliases);
         Assert.Null(members[1].ExternalId);

@@ -11,8 +11,8 @@ namespace CohortFunctions.UnitTests.DataPoints;
 /// <summary>Data point reports: UTC day ranges, defaulting to the last 30 days including today.</summary>
 public sealed class DataPointServiceTests
 {
-    private static readonly DateOnly _today = new(2025, 3, 14);
-    private static readonly string[] _partnerNames = ["amplitude", "segment"];
+    private static readonly DateOnly Today = new(2025, 3, 14);
+    private static readonly string[] PartnerNames = ["amplitude", "segment"];
 
     private readonly WorkspaceId _workspace = WorkspaceId.TryParse("acme", out var ws) ? ws : default;
     private readonly Mock<IDataPointLedger> _ledger = new();
@@ -39,7 +39,7 @@ public sealed class DataPointServiceTests
 
         // Assert
         Assert.True(result.IsSuccess, result.Failure?.Message);
-        VerifyQueried(new DateOnly(2025, 2, 13), _today);
+        VerifyQueried(new DateOnly(2025, 2, 13), Today);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class DataPointServiceTests
         await _service.ReportAsync("acme", "", "", CancellationToken.None);
 
         // Assert
-        VerifyQueried(new DateOnly(2025, 2, 13), _today);
+        VerifyQueried(new DateOnly(2025, 2, 13), Today);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class DataPointServiceTests
         await _service.ReportAsync("acme", "2025-03-01", null, CancellationToken.None);
 
         // Assert
-        VerifyQueried(new DateOnly(2025, 3, 1), _today);
+        VerifyQueried(new DateOnly(2025, 3, 1), Today);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class DataPointServiceTests
 
         // Assert
         Assert.True(result.IsSuccess, result.Failure?.Message);
-        VerifyQueried(_today, _today);
+        VerifyQueried(Today, Today);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class DataPointServiceTests
         // Assert
         _ledger.Verify(l => l.QueryAsync(
             _workspace,
-            It.Is<IReadOnlyList<string>>(p => p.Order(StringComparer.Ordinal).SequenceEqual(_partnerNames)),
+            It.Is<IReadOnlyList<string>>(p => p.Order(StringComparer.Ordinal).SequenceEqual(PartnerNames)),
             It.IsAny<DateOnly>(),
             It.IsAny<DateOnly>(),
             It.IsAny<CancellationToken>()));

@@ -14,10 +14,10 @@ namespace CohortFunctions.UnitTests.Matching;
 /// </summary>
 public sealed class IdentifierMatcherTests
 {
-    private static readonly UserId _alice = UserId.Parse("1aaaaaaaaaaaaaaaaaaa");
-    private static readonly UserId _bob = UserId.Parse("2bbbbbbbbbbbbbbbbbbb");
-    private static readonly UserId _carol = UserId.Parse("3ccccccccccccccccccc");
-    private static readonly UserAlias _aliceAlias = new("amp-alice", "amplitude_id");
+    private static readonly UserId AliceValue = UserId.Parse("1aaaaaaaaaaaaaaaaaaa");
+    private static readonly UserId Bob = UserId.Parse("2bbbbbbbbbbbbbbbbbbb");
+    private static readonly UserId Carol = UserId.Parse("3ccccccccccccccccccc");
+    private static readonly UserAlias AliceAlias = new("amp-alice", "amplitude_id");
 
     private readonly WorkspaceId _workspace = WorkspaceId.TryParse("acme", out var ws) ? ws : default;
     private readonly Mock<IIdentifierIndex> _index = new();
@@ -26,21 +26,21 @@ public sealed class IdentifierMatcherTests
     public IdentifierMatcherTests()
     {
         _matcher = new IdentifierMatcher(_index.Object);
-        Owns(_alice, Identifier.External("alice"));
-        Owns(_alice, Identifier.Alias(_aliceAlias));
-        Owns(_bob, Identifier.Device("bob-device"));
-        Owns(_carol, Identifier.External("carol"));
-        Owns(_carol, Identifier.Device("carol-old-device"), matchable: false);
+        Owns(AliceValue, Identifier.External("alice"));
+        Owns(AliceValue, Identifier.Alias(AliceAlias));
+        Owns(Bob, Identifier.Device("bob-device"));
+        Owns(Carol, Identifier.External("carol"));
+        Owns(Carol, Identifier.Device("carol-old-device"), matchable: false);
     }
 
     [Fact]
     public void Matches_ExternalIdWithOwner_Owner()
     {
         // Act
-        var user = IdentifierMatcher.Matches(Identifier.External("alice"), new IdentifierOwner(_alice, Matchable: true));
+        var user = IdentifierMatcher.Matches(Identifier.External("alice"), new IdentifierOwner(AliceValue, Matchable: true));
 
         // Assert
-        Assert.Equal(_alice, user);
+        Assert.Equal(AliceValue, user);
     }
 
     [Theory]
@@ -49,27 +49,27 @@ public sealed class IdentifierMatcherTests
     public void Matches_AliasOfAnyOwner_Owner(bool matchable)
     {
         // Act
-        var user = IdentifierMatcher.Matches(Identifier.Alias(_aliceAlias), new IdentifierOwner(_alice, matchable));
+        var user = IdentifierMatcher.Matches(Identifier.Alias(AliceAlias), new IdentifierOwner(AliceValue, matchable));
 
         // Assert
-        Assert.Equal(_alice, user);
+        Assert.Equal(AliceValue, user);
     }
 
     [Fact]
     public void Matches_DeviceIdOfAnonymousUser_Owner()
     {
         // Act
-        var user = IdentifierMatcher.Matches(Identifier.Device("bob-device"), new IdentifierOwner(_bob, Matchable: true));
+        var user = IdentifierMatcher.Matches(Identifier.Device("bob-device"), new IdentifierOwner(Bob, Matchable: true));
 
         // Assert
-        Assert.Equal(_bob, user);
+        Assert.Equal(Bob, user);
     }
 
     [Fact]
     public void Matches_DeviceIdOfUserIdentifiedSince_Unmatched()
     {
         // Act
-        var user = IdentifierMatcher.Matches(Identifier.Device("carol-old-device"), new IdentifierOwner(_carol, Matchable: false));
+        var user = IdentifierMatcher.Matches(Identifier.Device("carol-old-device"), new IdentifierOwner(Carol, Matchable: false));
 
         // Assert
         Assert.Null(user);
@@ -103,7 +103,7 @@ public sealed class IdentifierMatcherTests
         var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
 
         // Assert
-        Assert.Equal([new MembershipChange(_alice, true), new MembershipChange(_bob, true)], result.Changes);
+        Assert.Equal([new MembershipChange(AliceValue, true), new MembershipChange(Bob, true)], result.Changes);
         Assert.Equal(
             [new UnmatchedIdentifier(Identifier.Device("carol-old-device"), false), new UnmatchedIdentifier(Identifier.External("ghost"), false)],
             result.Unmatched.OrderBy(u => u.Identifier.Value, StringComparer.Ordinal));
@@ -113,13 +113,13 @@ public sealed class IdentifierMatcherTests
     public async Task MatchAsync_AliasOfIdentifiedUser_Matches()
     {
         // Arrange
-        var changes = new[] { Remove(aliases: [_aliceAlias]) };
+        var changes = new[] { Remove(aliases: [AliceAlias]) };
 
         // Act
         var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
 
         // Assert
-        Assert.Equal([new MembershipChange(_alice, Add: false)], result.Changes);
+        Assert.Equal([new MembershipChange(AliceValue, Add: false)], result.Changes);
         Assert.Empty(result.Unmatched);
     }
 
@@ -177,7 +177,7 @@ public sealed class IdentifierMatcherTests
         var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
 
         // Assert
-        Assert.Equal([new MembershipChange(_alice, true)], result.Changes);
+        Assert.Equal([new MembershipChange(AliceValue, true)], result.Changes);
         Assert.Equal(2, result.Unmatched.Count);
         _index.Verify(i => i.FindAsync(_workspace, Identifier.External("alice"), It.IsAny<CancellationToken>()), Times.Once);
         _index.VerifyNoOtherCalls();
@@ -188,13 +188,13 @@ public sealed class IdentifierMatcherTests
     {
         // Arrange
         var id = new string('x', IdentifierRules.MaxLength);
-        Owns(_bob, Identifier.External(id));
+        Owns(Bob, Identifier.External(id));
 
         // Act
         var result = await _matcher.MatchAsync(_workspace, [Add(userIds: [id])], CancellationToken.None);
 
         // Assert
-        Assert.Equal([new MembershipChange(_bob, true)], result.Changes);
+        Assert.Equal([new MembershipChange(Bob, true)], result.Changes);
     }
 
     [Fact]
@@ -203,15 +203,15 @@ public sealed class IdentifierMatcherTests
         // Arrange
         var changes = new[]
         {
-            Add(userIds: ["alice"], aliases: [_aliceAlias]),
-            Add(aliases: [_aliceAlias]),
+            Add(userIds: ["alice"], aliases: [AliceAlias]),
+            Add(aliases: [AliceAlias]),
         };
 
         // Act
         var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
 
         // Assert
-        Assert.Equal([new MembershipChange(_alice, Add: true)], result.Changes);
+        Assert.Equal([new MembershipChange(AliceValue, Add: true)], result.Changes);
     }
 
     [Fact]
@@ -221,7 +221,7 @@ public sealed class IdentifierMatcherTests
         var result = await _matcher.MatchAsync(_workspace, [Add(userIds: ["alice"]), Remove(userIds: ["alice"])], CancellationToken.None);
 
         // Assert
-        Assert.Equal([new MembershipChange(_alice, Add: false)], result.Changes);
+        Assert.Equal([new MembershipChange(AliceValue, Add: false)], result.Changes);
     }
 
     [Fact]
@@ -231,27 +231,27 @@ public sealed class IdentifierMatcherTests
         var result = await _matcher.MatchAsync(_workspace, [Remove(userIds: ["alice"]), Add(userIds: ["alice"])], CancellationToken.None);
 
         // Assert
-        Assert.Equal([new MembershipChange(_alice, Add: true)], result.Changes);
+        Assert.Equal([new MembershipChange(AliceValue, Add: true)], result.Changes);
     }
 
     [Fact]
     public async Task MatchAsync_AddByExternalIdThenRemoveByAlias_Remove()
     {
         // Act
-        var result = await _matcher.MatchAsync(_workspace, [Add(userIds: ["alice"]), Remove(aliases: [_aliceAlias])], CancellationToken.None);
+        var result = await _matcher.MatchAsync(_workspace, [Add(userIds: ["alice"]), Remove(aliases: [AliceAlias])], CancellationToken.None);
 
         // Assert
-        Assert.Equal([new MembershipChange(_alice, Add: false)], result.Changes);
+        Assert.Equal([new MembershipChange(AliceValue, Add: false)], result.Changes);
     }
 
     [Fact]
     public async Task MatchAsync_RemoveByAliasThenAddByExternalId_Add()
     {
         // Act
-        var result = await _matcher.MatchAsync(_workspace, [Remove(aliases: [_aliceAlias]), Add(userIds: ["alice"])], CancellationToken.None);
+        var result = await _matcher.MatchAsync(_workspace, [Remove(aliases: [AliceAlias]), Add(userIds: ["alice"])], CancellationToken.None);
 
         // Assert
-        Assert.Equal([new MembershipChange(_alice, Add: true)], result.Changes);
+        Assert.Equal([new MembershipChange(AliceValue, Add: true)], result.Changes);
     }
 
     [Fact]
@@ -261,7 +261,7 @@ public sealed class IdentifierMatcherTests
         var changes = new[]
         {
             Add(userIds: ["alice", "carol"], deviceIds: ["bob-device"]),
-            Remove(aliases: [_aliceAlias]),
+            Remove(aliases: [AliceAlias]),
             Remove(deviceIds: ["bob-device"]),
             Add(deviceIds: ["bob-device"]),
         };
@@ -271,7 +271,7 @@ public sealed class IdentifierMatcherTests
 
         // Assert
         Assert.Equal(
-            [new MembershipChange(_alice, false), new MembershipChange(_carol, true), new MembershipChange(_bob, true)],
+            [new MembershipChange(AliceValue, false), new MembershipChange(Carol, true), new MembershipChange(Bob, true)],
             result.Changes);
     }
 
@@ -305,7 +305,7 @@ public sealed class IdentifierMatcherTests
         var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
 
         // Assert
-        Assert.Equal([new MembershipChange(_alice, true)], result.Changes);
+        Assert.Equal([new MembershipChange(AliceValue, true)], result.Changes);
         Assert.Equal([new UnmatchedIdentifier(Identifier.Device("alice"), false)], result.Unmatched);
     }
 
@@ -315,8 +315,8 @@ public sealed class IdentifierMatcherTests
         // Arrange
         var changes = new[]
         {
-            Add(userIds: ["alice", "alice", "ghost"], aliases: [_aliceAlias]),
-            Remove(userIds: ["alice", "ghost"], aliases: [new UserAlias(_aliceAlias.AliasName, _aliceAlias.AliasLabel)]),
+            Add(userIds: ["alice", "alice", "ghost"], aliases: [AliceAlias]),
+            Remove(userIds: ["alice", "ghost"], aliases: [new UserAlias(AliceAlias.AliasName, AliceAlias.AliasLabel)]),
             Add(userIds: ["ghost"], deviceIds: ["bob-device", "bob-device"]),
         };
 
@@ -326,7 +326,7 @@ public sealed class IdentifierMatcherTests
         // Assert
         _index.Verify(i => i.FindAsync(_workspace, Identifier.External("alice"), It.IsAny<CancellationToken>()), Times.Once);
         _index.Verify(i => i.FindAsync(_workspace, Identifier.External("ghost"), It.IsAny<CancellationToken>()), Times.Once);
-        _index.Verify(i => i.FindAsync(_workspace, Identifier.Alias(_aliceAlias), It.IsAny<CancellationToken>()), Times.Once);
+        _index.Verify(i => i.FindAsync(_workspace, Identifier.Alias(AliceAlias), It.IsAny<CancellationToken>()), Times.Once);
         _index.Verify(i => i.FindAsync(_workspace, Identifier.Device("bob-device"), It.IsAny<CancellationToken>()), Times.Once);
         _index.VerifyNoOtherCalls();
     }

@@ -1,6 +1,6 @@
-using CohortFunctions.Results;
 using CohortFunctions.Identifiers;
 using CohortFunctions.Postbacks;
+using CohortFunctions.Results;
 
 namespace CohortFunctions.UnitTests.Postbacks;
 

@@ -14,10 +14,10 @@ namespace CohortFunctions.UnitTests.Postbacks;
 /// </summary>
 public sealed class PostbackServiceApplyChangesTests : IDisposable
 {
-    private static readonly UserId _shard0First = UserId.Parse("0aaaaaaaaaaaaaaaaaaa");
-    private static readonly UserId _shard0Second = UserId.Parse("0bbbbbbbbbbbbbbbbbbb");
-    private static readonly UserId _shardA = UserId.Parse("a0000000000000000001");
-    private static readonly UserId _shardF = UserId.Parse("f0000000000000000002");
+    private static readonly UserId Shard0First = UserId.Parse("0aaaaaaaaaaaaaaaaaaa");
+    private static readonly UserId Shard0Second = UserId.Parse("0bbbbbbbbbbbbbbbbbbb");
+    private static readonly UserId ShardA = UserId.Parse("a0000000000000000001");
+    private static readonly UserId ShardF = UserId.Parse("f0000000000000000002");
 
     private readonly PostbackServiceHarness _harness = new();
 
@@ -106,9 +106,9 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
     public async Task ApplyChangesAsync_UsersInTwoShards_OneApplyPerShardWithThatShardsChanges()
     {
         // Arrange
-        _harness.Owns(_shard0First, Identifier.External("x-0a"));
-        _harness.Owns(_shard0Second, Identifier.Device("d-0b"));
-        _harness.Owns(_shardA, Identifier.Alias(new UserAlias("amp-a", "amplitude_id")));
+        _harness.Owns(Shard0First, Identifier.External("x-0a"));
+        _harness.Owns(Shard0Second, Identifier.Device("d-0b"));
+        _harness.Owns(ShardA, Identifier.Alias(new UserAlias("amp-a", "amplitude_id")));
         var body = PostbackBodies.Users()
             .WithChange(c => c.UserIds("x-0a").DeviceIds("d-0b"))
             .WithChange(c => c.Alias("amp-a", "amplitude_id").ShouldRemove())
@@ -122,9 +122,9 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
         var calls = ApplyCalls();
         Assert.Equal(2, calls.Count);
         var shard0 = Assert.Single(calls, c => c.Shard == '0');
-        Assert.Equal([new MembershipChange(_shard0First, Add: true), new MembershipChange(_shard0Second, Add: true)], shard0.Changes);
+        Assert.Equal([new MembershipChange(Shard0First, Add: true), new MembershipChange(Shard0Second, Add: true)], shard0.Changes);
         var shardA = Assert.Single(calls, c => c.Shard == 'a');
-        Assert.Equal([new MembershipChange(_shardA, Add: false)], shardA.Changes);
+        Assert.Equal([new MembershipChange(ShardA, Add: false)], shardA.Changes);
         Assert.All(calls, c =>
         {
             Assert.Equal(PostbackServiceHarness.Workspace, c.Workspace);
@@ -136,9 +136,9 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
     public async Task ApplyChangesAsync_SeveralShards_OneOriginCountingDataPointsForToday()
     {
         // Arrange
-        _harness.Owns(_shard0First, Identifier.External("x-0a"));
-        _harness.Owns(_shardA, Identifier.External("x-a"));
-        _harness.Owns(_shardF, Identifier.External("x-f"));
+        _harness.Owns(Shard0First, Identifier.External("x-0a"));
+        _harness.Owns(ShardA, Identifier.External("x-a"));
+        _harness.Owns(ShardF, Identifier.External("x-f"));
         var body = PostbackBodies.Users().WithChange(c => c.UserIds("x-0a", "x-a", "x-f")).Build();
 
         // Act
@@ -158,7 +158,7 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
     public async Task ApplyChangesAsync_TwoPostbacks_DifferentPostbackIds()
     {
         // Arrange
-        _harness.Owns(_shard0First, Identifier.External("x-0a"));
+        _harness.Owns(Shard0First, Identifier.External("x-0a"));
         var body = PostbackBodies.Users().WithChange(c => c.UserIds("x-0a")).Build();
 
         // Act
@@ -175,10 +175,10 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
     public async Task ApplyChangesAsync_StoreResultsPerShard_SummedWithUnmatchedAndDataPoints()
     {
         // Arrange
-        _harness.Owns(_shard0First, Identifier.External("x-0a"));
-        _harness.Owns(_shard0Second, Identifier.External("x-0b"));
-        _harness.Owns(_shardA, Identifier.External("x-a"));
-        _harness.Owns(_shardF, Identifier.Device("d-identified"), matchable: false);
+        _harness.Owns(Shard0First, Identifier.External("x-0a"));
+        _harness.Owns(Shard0Second, Identifier.External("x-0b"));
+        _harness.Owns(ShardA, Identifier.External("x-a"));
+        _harness.Owns(ShardF, Identifier.Device("d-identified"), matchable: false);
         SetupShard('0', new MembershipResult(Added: 1, Removed: 0, Unchanged: 1), new DataPointEntry("batch-0", "p", 1));
         SetupShard('a', new MembershipResult(Added: 0, Removed: 1, Unchanged: 0), new DataPointEntry("batch-a", "p", 1));
         var body = PostbackBodies.Users()
@@ -197,8 +197,8 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
     public async Task ApplyChangesAsync_UnchangedMemberships_CountNoDataPoints()
     {
         // Arrange
-        _harness.Owns(_shard0First, Identifier.External("x-0a"));
-        _harness.Owns(_shard0Second, Identifier.External("x-0b"));
+        _harness.Owns(Shard0First, Identifier.External("x-0a"));
+        _harness.Owns(Shard0Second, Identifier.External("x-0b"));
         SetupShard('0', new MembershipResult(Added: 0, Removed: 0, Unchanged: 2));
         var body = PostbackBodies.Users().WithChange(c => c.UserIds("x-0a", "x-0b")).Build();
 
@@ -213,8 +213,8 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
     public async Task ApplyChangesAsync_StoreReturnsLedgerEntries_RecordsThemAllOnceForPartnerAndDay()
     {
         // Arrange
-        _harness.Owns(_shard0First, Identifier.External("x-0a"));
-        _harness.Owns(_shardA, Identifier.External("x-a"));
+        _harness.Owns(Shard0First, Identifier.External("x-0a"));
+        _harness.Owns(ShardA, Identifier.External("x-a"));
         var entry0 = new DataPointEntry("batch-0", "postback", 1);
         var entryA1 = new DataPointEntry("batch-a1", "postback", 99);
         var entryA2 = new DataPointEntry("batch-a2", "postback", 3);
@@ -248,7 +248,7 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
     public async Task ApplyChangesAsync_NothingMatched_NoMembershipWritesAndAllUnmatched()
     {
         // Arrange
-        _harness.Owns(_shardA, Identifier.Device("d-identified"), matchable: false);
+        _harness.Owns(ShardA, Identifier.Device("d-identified"), matchable: false);
         var body = PostbackBodies.Users()
             .WithChange(c => c.UserIds("ghost-1", "ghost-2").DeviceIds("d-identified"))
             .WithChange(c => c.Alias("n", "l").ShouldRemove())
@@ -266,8 +266,8 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
     public async Task ApplyChangesAsync_SameUserAddedThenRemovedByAnotherIdentifier_OneRemoveApplied()
     {
         // Arrange
-        _harness.Owns(_shardA, Identifier.External("x-a"));
-        _harness.Owns(_shardA, Identifier.Alias(new UserAlias("amp-a", "amplitude_id")));
+        _harness.Owns(ShardA, Identifier.External("x-a"));
+        _harness.Owns(ShardA, Identifier.Alias(new UserAlias("amp-a", "amplitude_id")));
         var body = PostbackBodies.Users()
             .WithChange(c => c.UserIds("x-a"))
             .WithChange(c => c.Alias("amp-a", "amplitude_id").ShouldRemove())
@@ -278,7 +278,7 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
 
         // Assert
         var call = Assert.Single(ApplyCalls());
-        Assert.Equal([new MembershipChange(_shardA, Add: false)], call.Changes);
+        Assert.Equal([new MembershipChange(ShardA, Add: false)], call.Changes);
     }
 
     private void SetupShard(char shard, MembershipResult result, params DataPointEntry[] entries) =>

@@ -12,9 +12,9 @@ public sealed partial class KeyEncodingTests
     /// <summary>The hashed form: <c>~h</c> plus a SHA-256 in hex.</summary>
     private const int HashedLength = 2 + 64;
 
-    private static readonly string _longestReadable = new string('/', 66) + "ab";
+    private static readonly string LongestReadable = new string('/', 66) + "ab";
 
-    private static readonly string[] _tricky =
+    private static readonly string[] Tricky =
     [
         "", "a", "A", "Ab", "ab", "x", "_", ".", "-", "..", "Ab_.-9",
         "/", "\\", "#", "?", "%", "%2F", "a/b", "a%2Fb", "a\\b", "a#b", "a?b",
@@ -27,7 +27,7 @@ public sealed partial class KeyEncodingTests
         "😀", "😀😀", "👍🏽", "👍", "👨‍👩‍👧", "\ufffd", "\ufeffa", "a\u200b",
         "中文", "Ω", "\u03a9", "\u2126",
         new string('a', 199), new string('a', 200), new string('a', 201),
-        _longestReadable, new string('/', 67), "ab" + new string('/', 66), new string('/', 66) + "ac",
+        LongestReadable, new string('/', 67), "ab" + new string('/', 66), new string('/', 66) + "ac",
         new string('a', 1023), new string('a', 1024), new string('b', 1024),
         string.Concat(Enumerable.Repeat("😀", 512)), string.Concat(Enumerable.Repeat("😀", 511)) + "😁",
         new string('~', 1024), new string('|', 1024),
@@ -37,7 +37,7 @@ public sealed partial class KeyEncodingTests
     public void Encode_TrickyStrings_DistinctInputsGiveDistinctOutputs()
     {
         // Arrange
-        var inputs = _tricky.Distinct(StringComparer.Ordinal).ToList();
+        var inputs = Tricky.Distinct(StringComparer.Ordinal).ToList();
 
         // Act
         var outputs = inputs.Select(KeyEncoding.Encode).ToList();
@@ -54,7 +54,7 @@ public sealed partial class KeyEncodingTests
     [Fact]
     public void Encode_TrickyStrings_OnlyKeySafeCharacters()
     {
-        foreach (var input in _tricky)
+        foreach (var input in Tricky)
         {
             // Act
             var encoded = KeyEncoding.Encode(input);
@@ -68,7 +68,7 @@ public sealed partial class KeyEncodingTests
     [Fact]
     public void Encode_TrickyStrings_BoundedLength()
     {
-        foreach (var input in _tricky)
+        foreach (var input in Tricky)
         {
             // Act
             var encoded = KeyEncoding.Encode(input);
@@ -120,7 +120,7 @@ public sealed partial class KeyEncodingTests
     public void Encode_EncodingOfExactlyMaxLength_StaysReadable()
     {
         // Act
-        var encoded = KeyEncoding.Encode(_longestReadable);
+        var encoded = KeyEncoding.Encode(LongestReadable);
 
         // Assert
         Assert.Equal(KeyEncoding.MaxEncodedLength, encoded.Length);

@@ -14,16 +14,16 @@ public sealed class StorageKeysTests
 {
     private const int MaxKeyLength = 512;
 
-    private static readonly WorkspaceId _workspace = Workspace("acme");
-    private static readonly WorkspaceId _longestWorkspace = Workspace("w" + new string('9', 62));
-    private static readonly string _longestPartner = "p" + new string('-', 61) + "p";
-    private static readonly string _longestReadable = new string('/', 66) + "ab";
-    private static readonly string _emoji1024 = string.Concat(Enumerable.Repeat("😀", 512));
+    private static readonly WorkspaceId WorkspaceValue = Workspace("acme");
+    private static readonly WorkspaceId LongestWorkspace = Workspace("w" + new string('9', 62));
+    private static readonly string LongestPartner = "p" + new string('-', 61) + "p";
+    private static readonly string LongestReadable = new string('/', 66) + "ab";
+    private static readonly string Emoji1024 = string.Concat(Enumerable.Repeat("😀", 512));
 
-    private static readonly string[] _worstValues =
+    private static readonly string[] WorstValues =
     [
-        _longestReadable,
-        _emoji1024,
+        LongestReadable,
+        Emoji1024,
         new string('a', IdentifierRules.MaxLength),
         new string('/', IdentifierRules.MaxLength),
         new string('a', KeyEncoding.MaxEncodedLength),
@@ -37,8 +37,8 @@ public sealed class StorageKeysTests
         var alias = Identifier.Alias(new UserAlias(AliasName: "b", AliasLabel: "a"));
 
         // Act
-        var (externalPartition, _) = StorageKeys.Identifier(_workspace, external);
-        var (aliasPartition, _) = StorageKeys.Identifier(_workspace, alias);
+        var (externalPartition, _) = StorageKeys.Identifier(WorkspaceValue, external);
+        var (aliasPartition, _) = StorageKeys.Identifier(WorkspaceValue, alias);
 
         // Assert
         Assert.NotEqual(externalPartition, aliasPartition);
@@ -50,9 +50,9 @@ public sealed class StorageKeysTests
         // Act
         var partitions = new[]
         {
-            StorageKeys.Identifier(_workspace, Identifier.External("same")).PartitionKey,
-            StorageKeys.Identifier(_workspace, Identifier.Device("same")).PartitionKey,
-            StorageKeys.Identifier(_workspace, Identifier.Alias(new UserAlias("same", "same"))).PartitionKey,
+            StorageKeys.Identifier(WorkspaceValue, Identifier.External("same")).PartitionKey,
+            StorageKeys.Identifier(WorkspaceValue, Identifier.Device("same")).PartitionKey,
+            StorageKeys.Identifier(WorkspaceValue, Identifier.Alias(new UserAlias("same", "same"))).PartitionKey,
         };
 
         // Assert
@@ -70,7 +70,7 @@ public sealed class StorageKeysTests
             .ToList();
 
         // Act
-        var partitions = identifiers.Select(i => StorageKeys.Identifier(_workspace, i).PartitionKey).ToList();
+        var partitions = identifiers.Select(i => StorageKeys.Identifier(WorkspaceValue, i).PartitionKey).ToList();
 
         // Assert
         var shared = identifiers.Zip(partitions)
@@ -85,8 +85,8 @@ public sealed class StorageKeysTests
     public void Identifier_AliasLabelAndNameSwapped_DifferentPartitions()
     {
         // Act
-        var labelAName = StorageKeys.Identifier(_workspace, Identifier.Alias(new UserAlias("name", "label"))).PartitionKey;
-        var nameALabel = StorageKeys.Identifier(_workspace, Identifier.Alias(new UserAlias("label", "name"))).PartitionKey;
+        var labelAName = StorageKeys.Identifier(WorkspaceValue, Identifier.Alias(new UserAlias("name", "label"))).PartitionKey;
+        var nameALabel = StorageKeys.Identifier(WorkspaceValue, Identifier.Alias(new UserAlias("label", "name"))).PartitionKey;
 
         // Assert
         Assert.NotEqual(labelAName, nameALabel);
@@ -104,7 +104,7 @@ public sealed class StorageKeysTests
         {
             foreach (var shard in UserId.Shards)
             {
-                partitions.Add(StorageKeys.MembershipPartition(_workspace, new CohortRef("amplitude", cohortId), shard));
+                partitions.Add(StorageKeys.MembershipPartition(WorkspaceValue, new CohortRef("amplitude", cohortId), shard));
             }
         }
 
@@ -121,7 +121,7 @@ public sealed class StorageKeysTests
 
         // Act
         var rows = cohortIds
-            .SelectMany(id => partners.Select(p => StorageKeys.Cohort(_workspace, new CohortRef(p, id)).RowKey))
+            .SelectMany(id => partners.Select(p => StorageKeys.Cohort(WorkspaceValue, new CohortRef(p, id)).RowKey))
             .ToList();
 
         // Assert
@@ -138,19 +138,19 @@ public sealed class StorageKeysTests
         // Act
         var partitions = new[]
         {
-            StorageKeys.Identifier(_workspace, Identifier.External("u")).PartitionKey,
-            StorageKeys.Identifier(_workspace, Identifier.Device("d")).PartitionKey,
-            StorageKeys.Identifier(_workspace, Identifier.Alias(new UserAlias("n", "l"))).PartitionKey,
-            StorageKeys.MembershipPartition(_workspace, cohort, 'a'),
-            StorageKeys.User(_workspace, user).PartitionKey,
-            StorageKeys.UserPartition(_workspace, 'f'),
-            StorageKeys.DataPointPartition(_workspace, "amplitude", new DateOnly(2025, 3, 14), 3),
+            StorageKeys.Identifier(WorkspaceValue, Identifier.External("u")).PartitionKey,
+            StorageKeys.Identifier(WorkspaceValue, Identifier.Device("d")).PartitionKey,
+            StorageKeys.Identifier(WorkspaceValue, Identifier.Alias(new UserAlias("n", "l"))).PartitionKey,
+            StorageKeys.MembershipPartition(WorkspaceValue, cohort, 'a'),
+            StorageKeys.User(WorkspaceValue, user).PartitionKey,
+            StorageKeys.UserPartition(WorkspaceValue, 'f'),
+            StorageKeys.DataPointPartition(WorkspaceValue, "amplitude", new DateOnly(2025, 3, 14), 3),
         };
 
         // Assert
         Assert.All(partitions, p => Assert.StartsWith("acme|", p, StringComparison.Ordinal));
-        Assert.Equal("acme", StorageKeys.Cohort(_workspace, cohort).PartitionKey);
-        Assert.Equal("acme", StorageKeys.CohortPartition(_workspace));
+        Assert.Equal("acme", StorageKeys.Cohort(WorkspaceValue, cohort).PartitionKey);
+        Assert.Equal("acme", StorageKeys.CohortPartition(WorkspaceValue));
     }
 
     [Fact]
@@ -175,28 +175,28 @@ public sealed class StorageKeysTests
         var user = UserId.Parse("ffffffffffffffffffff");
         var keys = new List<string>
         {
-            StorageKeys.User(_longestWorkspace, user).PartitionKey,
-            StorageKeys.User(_longestWorkspace, user).RowKey,
-            StorageKeys.DataPointPartition(_longestWorkspace, _longestPartner, DateOnly.MaxValue, int.MaxValue),
-            StorageKeys.ImportKeyListing(_longestWorkspace, _longestPartner),
+            StorageKeys.User(LongestWorkspace, user).PartitionKey,
+            StorageKeys.User(LongestWorkspace, user).RowKey,
+            StorageKeys.DataPointPartition(LongestWorkspace, LongestPartner, DateOnly.MaxValue, int.MaxValue),
+            StorageKeys.ImportKeyListing(LongestWorkspace, LongestPartner),
             StorageKeys.ImportKeyByHash(new string('f', 64)).PartitionKey,
             StorageKeys.MemberDeltaRow(Guid.NewGuid().ToString("N")),
         };
-        foreach (var value in _worstValues)
+        foreach (var value in WorstValues)
         {
-            var cohort = new CohortRef(_longestPartner, value);
-            keys.Add(StorageKeys.Identifier(_longestWorkspace, Identifier.External(value)).PartitionKey);
-            keys.Add(StorageKeys.Identifier(_longestWorkspace, Identifier.Device(value)).PartitionKey);
-            keys.Add(StorageKeys.Cohort(_longestWorkspace, cohort).RowKey);
-            keys.Add(StorageKeys.MembershipPartition(_longestWorkspace, cohort, 'f'));
-            foreach (var label in _worstValues)
+            var cohort = new CohortRef(LongestPartner, value);
+            keys.Add(StorageKeys.Identifier(LongestWorkspace, Identifier.External(value)).PartitionKey);
+            keys.Add(StorageKeys.Identifier(LongestWorkspace, Identifier.Device(value)).PartitionKey);
+            keys.Add(StorageKeys.Cohort(LongestWorkspace, cohort).RowKey);
+            keys.Add(StorageKeys.MembershipPartition(LongestWorkspace, cohort, 'f'));
+            foreach (var label in WorstValues)
             {
-                keys.Add(StorageKeys.Identifier(_longestWorkspace, Identifier.Alias(new UserAlias(value, label))).PartitionKey);
+                keys.Add(StorageKeys.Identifier(LongestWorkspace, Identifier.Alias(new UserAlias(value, label))).PartitionKey);
             }
         }
 
         // Assert
-        Assert.Equal(63, _longestWorkspace.Value.Length);
+        Assert.Equal(63, LongestWorkspace.Value.Length);
         Assert.All(keys, key =>
         {
             Assert.InRange(key.Length, 0, MaxKeyLength);
@@ -208,10 +208,10 @@ public sealed class StorageKeysTests
     public void Identifier_AliasOfTwoLongestReadableFragments_KeepsBothReadable()
     {
         // Arrange: the longest alias partition that is not hashed.
-        var alias = Identifier.Alias(new UserAlias(_longestReadable, _longestReadable));
+        var alias = Identifier.Alias(new UserAlias(LongestReadable, LongestReadable));
 
         // Act
-        var (partition, row) = StorageKeys.Identifier(_longestWorkspace, alias);
+        var (partition, row) = StorageKeys.Identifier(LongestWorkspace, alias);
 
         // Assert
         Assert.Equal(63 + 1 + 1 + 1 + KeyEncoding.MaxEncodedLength + 1 + KeyEncoding.MaxEncodedLength, partition.Length);
