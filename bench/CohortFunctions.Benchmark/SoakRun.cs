@@ -64,12 +64,12 @@ internal sealed class SoakRun(BenchEnvironment environment, SoakOptions options)
     {
         var startedAt = DateTimeOffset.UtcNow;
         var key = await environment.CreateKeyAsync(Workspace);
-        var app = new AppClient(environment.Http, Workspace, key);
-        var slices = SliceCount();
+        var app = new AppClient(environment.Http, key);
+                var slices = SliceCount();
         var users = Enumerable.Range(0, slices * SliceUsers).Select(i => $"soak-{i}").ToList();
         Log($"seeding {users.Count:N0} users ({slices} slices of {SliceUsers})");
         var seed = Stopwatch.StartNew();
-        await app.CreateUsersAsync(users, concurrency: 4);
+        await Seeder.SeedAsync(environment.ConnectionString, Workspace, users);
         seed.Stop();
         Log($"seeded in {seed.Elapsed.TotalSeconds:F0} s");
 
