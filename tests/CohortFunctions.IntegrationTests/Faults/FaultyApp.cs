@@ -10,8 +10,9 @@ namespace CohortFunctions.IntegrationTests.Faults;
 
 /// <summary>
 /// The app under test with a <see cref="FaultProxy"/> between it and Azurite, short storage timeouts, two SDK retries
-/// (so that some faults get through to the app rather than all being absorbed) and a short request deadline, plus the means to check it from outside: <see cref="Invariants"/> reads Azurite directly, and
-/// <see cref="Direct"/> is a second instance on the same tables without the proxy.
+/// (so that some faults get through to the app rather than all being absorbed) and a short request deadline, plus the
+/// means to check it from outside: <see cref="Invariants"/> reads Azurite directly, and <see cref="Direct"/> is a
+/// second instance on the same tables without the proxy.
 /// </summary>
 internal sealed class FaultyApp : IAsyncDisposable
 {
