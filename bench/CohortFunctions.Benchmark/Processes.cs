@@ -8,6 +8,23 @@ namespace CohortFunctions.Benchmark;
 /// <summary>A child process the benchmark started and stops: Azurite, or the app.</summary>
 internal sealed class ChildProcess : IAsyncDisposable
 {
+    /// <summary>Children still running; killed if the benchmark itself is stopped (SIGTERM, Ctrl-C) before it disposes them.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Process> Running = new();
+
+    static ChildProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var process in Running.Values)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+    };
+
     private readonly Process _process;
     private readonly System.Text.StringBuilder _output = new();
 
@@ -46,6 +63,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");
+        Running[process.Id] = process;
         var child = new ChildProcess(process);
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
         process.ErrorDataReceived += (_, e) => child.Append(e.Data);
@@ -90,6 +108,7 @@ internal sealed class ChildProcess : IAsyncDisposable
             }
         }
 
+        Running.TryRemove(_process.Id, out _);
         _process.Dispose();
     }
 

@@ -3,11 +3,17 @@ using System.Text.Json;
 using CohortFunctions.Benchmark;
 
 // dotnet run --project bench/CohortFunctions.Benchmark -c Release -- [--smoke] [--cohort N] [--samples N] [--out DIR]
+//   or -- --soak [SECONDS] [--rate N] [--window SECONDS] [--out DIR]
 // (bench/run.sh builds everything and installs Azurite first). See docs/performance.md.
 var smoke = args.Contains("--smoke");
 var outIndex = Array.IndexOf(args, "--out");
 var root = RepositoryRoot.Find();
 var outDir = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : Path.Combine(root, "bench", "results");
+if (SoakOptions.Parse(args) is { } soak)
+{
+    return await SoakRun.RunAsync(root, outDir, soak);
+}
+
 var plan = smoke ? BenchPlan.Smoke : BenchPlan.Full;
 if (IntOption("--cohort") is { } cohortSize)
 {

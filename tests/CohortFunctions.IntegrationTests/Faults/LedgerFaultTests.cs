@@ -87,9 +87,10 @@ public sealed class LedgerFaultTests(ITestOutputHelper output)
         faulty.Proxy.Plan = FaultPlan.None;
         await FaultyApp.RunMaintenanceAsync(faulty.App);
 
-        // Assert: one 503 (the deadline), then 201; the data points are exact after maintenance.
+        // Assert: 503 at the deadline (every answer in time is checked by the caller), then 201; data points exact after maintenance.
         var (calls, attempts, retried, slowest) = faulty.Callers.Of("postback");
-        Assert.Equal((1, 2, 1), (calls, attempts, retried));
+        Assert.Equal(1, calls);
+        Assert.True(retried >= 1 && attempts == retried + 1, $"{attempts} attempts, {retried} retried");
         Assert.Equal(60, accepted.GetProperty("unchanged").GetInt32());
         Assert.True(faulty.Proxy.Counts().Of(FaultKind.Stall) > 0);
         await faulty.Invariants.AssertDataPointsAsync(api.Workspace, 60);

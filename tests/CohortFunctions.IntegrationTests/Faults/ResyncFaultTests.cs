@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using CohortFunctions.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace CohortFunctions.IntegrationTests.Faults;
@@ -19,7 +18,7 @@ public sealed class ResyncFaultTests(ITestOutputHelper output)
         // Arrange: 3 senders, each with a cohort of its own, 40 users that exist and 80 that do not exist yet.
         const int Seed = 8301, Senders = 3, Postbacks = 6;
         var clock = new ShiftedTime();
-        await using var faulty = await FaultyApp.StartAsync(Seed, output, b => b.ConfigureServices(s => s.AddSingleton<TimeProvider>(clock)));
+        await using var faulty = await FaultyApp.StartAsync(Seed, output, b => b.UseTime(clock));
         var api = await CohortApi.StartAsync(faulty.App);
         var senders = Enumerable.Range(0, Senders).Select(s => new SenderIds(
             $"late-{s}",
@@ -55,7 +54,7 @@ public sealed class ResyncFaultTests(ITestOutputHelper output)
             for (var run = 0; run < 4; run++)
             {
                 timerRuns++;
-                timerFailures += await faulty.TryRunResyncTimerAsync() ? 0 : 1;
+                timerFailures += await faulty.RunResyncTimerAsync() ? 1 : 0;
             }
         });
         await Task.WhenAll([.. operators, timer]);

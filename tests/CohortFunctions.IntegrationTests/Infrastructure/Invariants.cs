@@ -1,6 +1,8 @@
 using Azure;
 using Azure.Data.Tables;
+using CohortFunctions.Cohorts;
 using CohortFunctions.Identifiers;
+using CohortFunctions.Resync;
 using CohortFunctions.Storage;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
@@ -195,8 +197,8 @@ public sealed class StorageInvariants
     {
         var table = _service.GetTableClient(_names.Pending);
         var matching = new List<string>();
-        var cohort = new CohortFunctions.Cohorts.CohortRef(partner, cohortId);
-        for (var bucket = 0; bucket < CohortFunctions.Resync.PendingCursor.Buckets; bucket++)
+        var cohort = new CohortRef(partner, cohortId);
+        for (var bucket = 0; bucket < PendingCursor.Buckets; bucket++)
         {
             var partition = StorageKeys.PendingPartition(Workspace(workspace), cohort, bucket);
             await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}")))
@@ -227,7 +229,7 @@ public sealed class StorageInvariants
     private async Task<IReadOnlyList<ShardRows>> ShardsAsync(string workspace, string partner, string cohortId)
     {
         var table = _service.GetTableClient(_names.Memberships);
-        var cohort = new CohortFunctions.Cohorts.CohortRef(partner, cohortId);
+        var cohort = new CohortRef(partner, cohortId);
         var shards = new List<ShardRows>();
         foreach (var shard in UserId.Shards)
         {

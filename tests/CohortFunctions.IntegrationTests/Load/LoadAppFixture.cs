@@ -4,8 +4,8 @@ using CohortFunctions.IntegrationTests.Infrastructure;
 namespace CohortFunctions.IntegrationTests.Load;
 
 /// <summary>
-/// The load tests run alone, after the other integration tests: they saturate the one Azurite every test class shares,
-/// and on a 2-core machine the other classes' storage calls would time out (503) meanwhile.
+/// The load tests run alone, after the other integration tests: they keep both cores busy, and the other classes'
+/// storage calls would time out (503) meanwhile on a 2-core machine.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class LoadTestGroup
@@ -14,31 +14,48 @@ public sealed class LoadTestGroup
 }
 
 /// <summary>
-/// The app for the load tests, and a patient client for its partner endpoints. On a busy 2-core machine, 10 senders of
-/// 1,000 ids at once can make one postback take over a minute, and one storage call over the 10 s the SDK waits by
-/// default (4 timeouts in a row answer 503). The client's, the app's request and the storage timeouts are raised,
-/// because these tests are about exact results under concurrency, not about overload (a postback cut short would be
-/// half-applied and spoil the model).
+/// The app for the load tests, on an Azurite of its own, with a patient client for its partner endpoints. 10 senders
+/// of 1,000 ids at once keep over a thousand storage requests in flight: on the shared Azurite the other test classes
+/// would wait behind them. On a busy 2-core machine one postback can also take over a minute, and one storage call
+/// longer than the SDK's default 10 s (four in a row answer 503), so the client's, the app's request and the storage
+/// timeouts and retries are raised. These tests are about exact results under concurrency, not about overload: a
+/// postback cut short would be half-applied and spoil the model.
 /// </summary>
-public sealed class LoadAppFixture : AppFixture
+public sealed class LoadAppFixture : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(10);
 
+    private AzuriteInstance? _storage;
+    private TestApp? _app;
     private HttpClient? _senderClient;
 
-    /// <summary>Waits up to 10 minutes for an answer.</summary>
-    public HttpClient SenderClient => _senderClient ??= Patient(App.CreateClient(withFunctionKey: false));
+    public TestApp App => _app ?? throw new InvalidOperationException("The app has not started.");
 
-    protected override void Configure(TestAppBuilder builder)
+    /// <summary>Waits up to 10 minutes for an answer.</summary>
+    public HttpClient SenderClient => _senderClient ?? throw new InvalidOperationException("The app has not started.");
+
+    public async Task InitializeAsync()
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Set("Api:RequestTimeoutSeconds", Patience.TotalSeconds.ToString(CultureInfo.InvariantCulture))
-            .Set("Storage:NetworkTimeoutSeconds", "120");
+        _storage = await AzuriteFixture.StartPrivateAsync();
+        _app = await TestApp.StartAsync(o => o
+            .Set(TestAppBuilder.ConnectionStringKey, _storage.ConnectionString)
+            .Set("Api:RequestTimeoutSeconds", Patience.TotalSeconds.ToString(CultureInfo.InvariantCulture))
+            .Set("Storage:NetworkTimeoutSeconds", "120")
+            .Set("Storage:MaxRetries", "10"));
+        _senderClient = _app.CreateClient(withFunctionKey: false);
+        _senderClient.Timeout = Patience;
     }
 
-    private static HttpClient Patient(HttpClient client)
+    public async Task DisposeAsync()
     {
-        client.Timeout = Patience;
-        return client;
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        if (_storage is not null)
+        {
+            await _storage.DisposeAsync();
+        }
     }
 }
