@@ -36,7 +36,8 @@ public static class StorageKeys
     public static (string PartitionKey, string RowKey) ImportKeyByHash(string keyHash) => ($"hash-{keyHash}", NoRow);
 
     /// <summary>The partition listing a workspace's keys for one partner.</summary>
-    public static string ImportKeyListing(WorkspaceId workspace, string partner) => $"ws-{workspace.Value}-p-{partner}";
+    /// <remarks>Joined with <c>|</c>, which neither a workspace id nor a partner slug can contain, so no two pairs share it.</remarks>
+    public static string ImportKeyListing(WorkspaceId workspace, string partner) => Join("keys", workspace.Value, partner);
 
     /// <summary>A user profile: partition per workspace and user shard, row per user id.</summary>
     public static (string PartitionKey, string RowKey) User(WorkspaceId workspace, UserId user) =>

@@ -171,7 +171,7 @@ public sealed class TenantIsolationTests(AppFixture fixture) : IClassFixture<App
         var row = after.Rows.GetValueOrDefault(key) ?? before.Rows[key];
         return row.PartitionKey == workspace
             || row.PartitionKey.StartsWith(workspace + "|", StringComparison.Ordinal)
-            || row.PartitionKey.StartsWith($"ws-{workspace}-p-", StringComparison.Ordinal)
+            || row.PartitionKey.StartsWith($"keys|{workspace}|", StringComparison.Ordinal)
             || row.Properties.GetValueOrDefault("Workspace") == workspace;
     }
 
