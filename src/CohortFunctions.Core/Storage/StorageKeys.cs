@@ -15,9 +15,6 @@ namespace CohortFunctions.Storage;
 /// </summary>
 public static class StorageKeys
 {
-    /// <summary>RowKey for tables where the partition is the entity.</summary>
-    public const string NoRow = "";
-
     /// <summary>RowKey of a membership partition's compacted member count. Sorts after every user id.</summary>
     public const string MemberCountRow = "~count";
 
@@ -31,9 +28,9 @@ public static class StorageKeys
 
     /// <summary>
     /// The lookup row of a data import key: one partition per key hash, so resolving a postback's key is a point
-    /// read and no partition is hot.
+    /// read and no partition is hot. The RowKey repeats the hash (see <see cref="Identifier"/> for why).
     /// </summary>
-    public static (string PartitionKey, string RowKey) ImportKeyByHash(string keyHash) => ($"hash-{keyHash}", NoRow);
+    public static (string PartitionKey, string RowKey) ImportKeyByHash(string keyHash) => ($"hash-{keyHash}", keyHash);
 
     /// <summary>The partition listing a workspace's keys for one partner.</summary>
     /// <remarks>Joined with <c>|</c>, which neither a workspace id nor a partner slug can contain, so no two pairs share it.</remarks>
@@ -46,18 +43,23 @@ public static class StorageKeys
     /// <summary>The partition of one workspace's users in one shard (scanned in user id order by segment exports).</summary>
     public static string UserPartition(WorkspaceId workspace, char shard) => Join(workspace.Value, shard.ToString());
 
-    /// <summary>The identifier index row of an external id, device id or alias: a partition of its own.</summary>
+    /// <summary>
+    /// The identifier index row of an external id, device id or alias: a partition of its own, the row keyed by the
+    /// identifier without the workspace. A RowKey shared by every row (such as an empty one) costs nothing on Azure,
+    /// but Azurite finds a point row through its RowKey index first and then scans every row with that RowKey: a
+    /// shared RowKey made each identifier read and insert scan the whole table (docs/decisions.md).
+    /// </summary>
     public static (string PartitionKey, string RowKey) Identifier(WorkspaceId workspace, Identifier identifier)
     {
         ArgumentNullException.ThrowIfNull(identifier);
-        var partition = identifier.Kind switch
+        var row = identifier.Kind switch
         {
-            IdentifierKind.ExternalId => Join(workspace.Value, "x", KeyEncoding.Encode(identifier.Value)),
-            IdentifierKind.DeviceId => Join(workspace.Value, "d", KeyEncoding.Encode(identifier.Value)),
-            IdentifierKind.Alias => Join(workspace.Value, "a", KeyEncoding.Encode(identifier.AliasLabel ?? ""), KeyEncoding.Encode(identifier.Value)),
+            IdentifierKind.ExternalId => Join("x", KeyEncoding.Encode(identifier.Value)),
+            IdentifierKind.DeviceId => Join("d", KeyEncoding.Encode(identifier.Value)),
+            IdentifierKind.Alias => Join("a", KeyEncoding.Encode(identifier.AliasLabel ?? ""), KeyEncoding.Encode(identifier.Value)),
             _ => throw new ArgumentOutOfRangeException(nameof(identifier), identifier.Kind, "Unknown identifier kind."),
         };
-        return (partition, NoRow);
+        return (Join(workspace.Value, row), row);
     }
 
     /// <summary>A cohort row: one partition per workspace (a workspace has tens to thousands of cohorts, not millions).</summary>

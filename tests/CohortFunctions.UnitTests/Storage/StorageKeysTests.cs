@@ -180,12 +180,14 @@ public sealed class StorageKeysTests
             StorageKeys.DataPointPartition(LongestWorkspace, LongestPartner, DateOnly.MaxValue, int.MaxValue),
             StorageKeys.ImportKeyListing(LongestWorkspace, LongestPartner),
             StorageKeys.ImportKeyByHash(new string('f', 64)).PartitionKey,
+            StorageKeys.ImportKeyByHash(new string('f', 64)).RowKey,
             StorageKeys.MemberDeltaRow(Guid.NewGuid().ToString("N")),
         };
         foreach (var value in WorstValues)
         {
             var cohort = new CohortRef(LongestPartner, value);
             keys.Add(StorageKeys.Identifier(LongestWorkspace, Identifier.External(value)).PartitionKey);
+            keys.Add(StorageKeys.Identifier(LongestWorkspace, Identifier.External(value)).RowKey);
             keys.Add(StorageKeys.Identifier(LongestWorkspace, Identifier.Device(value)).PartitionKey);
             keys.Add(StorageKeys.Cohort(LongestWorkspace, cohort).RowKey);
             keys.Add(StorageKeys.MembershipPartition(LongestWorkspace, cohort, 'f'));
@@ -216,7 +218,7 @@ public sealed class StorageKeysTests
         // Assert
         Assert.Equal(63 + 1 + 1 + 1 + KeyEncoding.MaxEncodedLength + 1 + KeyEncoding.MaxEncodedLength, partition.Length);
         Assert.InRange(partition.Length, 0, MaxKeyLength);
-        Assert.Equal(StorageKeys.NoRow, row);
+        Assert.Equal(partition[(63 + 1)..], row);
     }
 
     private static WorkspaceId Workspace(string value) =>
