@@ -16,8 +16,6 @@ internal sealed class AzureTableDataPointLedger(StorageTables tables) : IDataPoi
 {
     public const int Buckets = 4;
 
-    private const int QueryParallelism = 16;
-
     public async Task RecordAsync(WorkspaceId workspace, string partner, DateOnly day, IReadOnlyList<DataPointEntry> entries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -40,35 +38,29 @@ internal sealed class AzureTableDataPointLedger(StorageTables tables) : IDataPoi
         }
     }
 
+    /// <summary>One PartitionKey range query per partner, however many days the report covers.</summary>
     public async Task<IReadOnlyList<DataPointDay>> QueryAsync(WorkspaceId workspace, IReadOnlyList<string> partners, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(partners);
         var table = await Table(cancellationToken).ConfigureAwait(false);
-        var days = new List<(DateOnly Day, string Partner)>();
-        for (var day = first; day <= last; day = day.AddDays(1))
+        var perPartner = await Task.WhenAll(partners.Select(async partner =>
         {
-            days.AddRange(partners.Select(p => (day, p)));
-        }
-
-        var results = new System.Collections.Concurrent.ConcurrentBag<DataPointDay>();
-        await Parallel.ForEachAsync(days, new ParallelOptions { MaxDegreeOfParallelism = QueryParallelism, CancellationToken = cancellationToken }, async (item, ct) =>
-        {
-            long count = 0;
-            for (var bucket = 0; bucket < Buckets; bucket++)
+            var (from, to) = StorageKeys.DataPointRange(workspace, partner, first, last);
+            var days = new SortedDictionary<DateOnly, long>();
+            await foreach (var row in table.QueryAsync<DataPointEntity>(
+                e => e.PartitionKey.CompareTo(from) >= 0 && e.PartitionKey.CompareTo(to) < 0,
+                select: ["PartitionKey", nameof(DataPointEntity.Count)],
+                cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                var partition = StorageKeys.DataPointPartition(workspace, item.Partner, item.Day, bucket);
-                await foreach (var row in table.QueryAsync<DataPointEntity>(e => e.PartitionKey == partition, select: [nameof(DataPointEntity.Count)], cancellationToken: ct).ConfigureAwait(false))
+                if (StorageKeys.TryParseDataPointDay(row.PartitionKey, out var day))
                 {
-                    count += row.Count;
+                    days[day] = days.GetValueOrDefault(day) + row.Count;
                 }
             }
 
-            if (count > 0)
-            {
-                results.Add(new DataPointDay(item.Day, item.Partner, count));
-            }
-        }).ConfigureAwait(false);
-        return [.. results.OrderBy(d => d.Date).ThenBy(d => d.Partner, StringComparer.Ordinal)];
+            return days.Where(d => d.Value > 0).Select(d => new DataPointDay(d.Key, partner, d.Value));
+        })).ConfigureAwait(false);
+        return [.. perPartner.SelectMany(d => d).OrderBy(d => d.Date).ThenBy(d => d.Partner, StringComparer.Ordinal)];
     }
 
     /// <summary>Stable across processes (string hash codes are not), so a repair rewrites the same row.</summary>

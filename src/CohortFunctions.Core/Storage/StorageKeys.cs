@@ -88,7 +88,29 @@ public static class StorageKeys
 
     /// <summary>A data point ledger partition: one workspace, partner and UTC day, spread over a few buckets.</summary>
     public static string DataPointPartition(WorkspaceId workspace, string partner, DateOnly day, int bucket) =>
-        Join(workspace.Value, partner, day.ToString("yyyyMMdd", CultureInfo.InvariantCulture), bucket.ToString(CultureInfo.InvariantCulture));
+        Join(DataPointDayPrefix(workspace, partner, day), bucket.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// The ledger partitions of one partner from <paramref name="first"/> to <paramref name="last"/> (every bucket),
+    /// as one PartitionKey range: days are fixed-width, and <c>|</c> sorts after every digit, so the range holds
+    /// exactly those days and no other partner's rows (a slug cannot contain <c>|</c>).
+    /// </summary>
+    public static (string From, string ToExclusive) DataPointRange(WorkspaceId workspace, string partner, DateOnly first, DateOnly last) =>
+        (DataPointDayPrefix(workspace, partner, first) + Separator,
+         last == DateOnly.MaxValue ? Join(workspace.Value, partner) + (char)(Separator + 1) : DataPointDayPrefix(workspace, partner, last.AddDays(1)) + Separator);
+
+    /// <summary>The UTC day of a ledger partition built by <see cref="DataPointPartition"/>.</summary>
+    public static bool TryParseDataPointDay(string partition, out DateOnly day)
+    {
+        ArgumentNullException.ThrowIfNull(partition);
+        var end = partition.LastIndexOf(Separator);
+        var start = end > 0 ? partition.LastIndexOf(Separator, end - 1) + 1 : -1;
+        day = default;
+        return start > 0 && DateOnly.TryParseExact(partition.AsSpan(start, end - start), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+    }
+
+    private static string DataPointDayPrefix(WorkspaceId workspace, string partner, DateOnly day) =>
+        Join(workspace.Value, partner, day.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
 
     /// <summary>A saved segment: one partition per workspace, a row per segment id.</summary>
     public static (string PartitionKey, string RowKey) Segment(WorkspaceId workspace, string segmentId) => (SegmentPartition(workspace), segmentId);

@@ -221,6 +221,68 @@ public sealed class StorageKeysTests
         Assert.Equal(partition[(63 + 1)..], row);
     }
 
+    [Fact]
+    public void DataPointRange_DaysOfOnePartner_HoldsEveryBucketOfThoseDaysAndNothingElse()
+    {
+        // Arrange
+        var (first, last) = (new DateOnly(2026, 2, 27), new DateOnly(2026, 3, 2));
+        var inside = Enumerable.Range(0, 4).SelectMany(day => Enumerable.Range(0, 4).Select(bucket =>
+            StorageKeys.DataPointPartition(WorkspaceValue, "amp", first.AddDays(day), bucket))).ToList();
+        string[] outside =
+        [
+            StorageKeys.DataPointPartition(WorkspaceValue, "amp", first.AddDays(-1), 3),
+            StorageKeys.DataPointPartition(WorkspaceValue, "amp", last.AddDays(1), 0),
+            StorageKeys.DataPointPartition(WorkspaceValue, "amplitude", first, 0),
+            StorageKeys.DataPointPartition(WorkspaceValue, "am", first, 0),
+            StorageKeys.DataPointPartition(Workspace("acme-2"), "amp", first, 0),
+        ];
+
+        // Act
+        var (from, to) = StorageKeys.DataPointRange(WorkspaceValue, "amp", first, last);
+
+        // Assert
+        Assert.All(inside, p => Assert.True(string.CompareOrdinal(p, from) >= 0 && string.CompareOrdinal(p, to) < 0, p));
+        Assert.All(outside, p => Assert.False(string.CompareOrdinal(p, from) >= 0 && string.CompareOrdinal(p, to) < 0, p));
+    }
+
+    [Fact]
+    public void DataPointRange_EndingOnTheLastDay_HoldsThatDay()
+    {
+        // Act
+        var (from, to) = StorageKeys.DataPointRange(WorkspaceValue, "amp", DateOnly.MaxValue, DateOnly.MaxValue);
+        var partition = StorageKeys.DataPointPartition(WorkspaceValue, "amp", DateOnly.MaxValue, 3);
+
+        // Assert
+        Assert.True(string.CompareOrdinal(partition, from) >= 0 && string.CompareOrdinal(partition, to) < 0);
+    }
+
+    [Theory]
+    [InlineData(2026, 11, 29, 0)]
+    [InlineData(1, 1, 1, 3)]
+    [InlineData(9999, 12, 31, 2)]
+    public void TryParseDataPointDay_LedgerPartition_GivesItsDay(int year, int month, int day, int bucket)
+    {
+        // Arrange
+        var date = new DateOnly(year, month, day);
+
+        // Act
+        var parsed = StorageKeys.TryParseDataPointDay(StorageKeys.DataPointPartition(LongestWorkspace, LongestPartner, date, bucket), out var found);
+
+        // Assert
+        Assert.True(parsed);
+        Assert.Equal(date, found);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("acme")]
+    [InlineData("acme|amp|2026130|0")]
+    [InlineData("acme|amp|notaday|0")]
+    public void TryParseDataPointDay_OtherKey_IsFalse(string partition)
+    {
+        Assert.False(StorageKeys.TryParseDataPointDay(partition, out _));
+    }
+
     private static WorkspaceId Workspace(string value) =>
         WorkspaceId.TryParse(value, out var id) ? id : throw new ArgumentException("Not a workspace id.", nameof(value));
 }
