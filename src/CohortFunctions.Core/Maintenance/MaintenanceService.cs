@@ -5,8 +5,16 @@ using Microsoft.Extensions.Options;
 
 namespace CohortFunctions.Maintenance;
 
-/// <summary>What one maintenance run did.</summary>
-public sealed record MaintenanceSummary(int CohortsVisited, int DeltasFolded, int LedgerRowsRewritten, int PendingPurged, int CohortsFailed, bool Complete, TimeSpan Elapsed);
+/// <summary>
+/// What one maintenance run did. <see cref="Complete"/>: it reached the last cohort; <see cref="FromStart"/>: it began
+/// at the first one (not resuming where a run cut short by its budget stopped). Only a run that is both and had no
+/// failed cohort has visited every cohort successfully: a failed cohort is passed over until the next cycle.
+/// </summary>
+public sealed record MaintenanceSummary(int CohortsVisited, int DeltasFolded, int LedgerRowsRewritten, int PendingPurged, int CohortsFailed, bool Complete, bool FromStart, TimeSpan Elapsed)
+{
+    /// <summary>Every cohort was visited, from the first to the last, without a failure.</summary>
+    public bool CoveredEveryCohort => Complete && FromStart && CohortsFailed == 0;
+}
 
 /// <summary>
 /// The daily maintenance: compacts member count deltas (restoring any data point ledger row a crash lost) and purges
@@ -21,6 +29,7 @@ public sealed partial class MaintenanceService(IMaintenanceStore store, TimeProv
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(options.Value.RunBudgetSeconds);
         var cutoff = time.GetUtcNow() - options.Value.Retention;
         var cursor = await store.LoadCursorAsync(cancellationToken).ConfigureAwait(false);
+        var fromStart = cursor is null;
         int visited = 0, folded = 0, rewritten = 0, purged = 0, failed = 0;
         var complete = true;
         await foreach (var (workspace, cohort, key) in store.CohortsAsync(cursor, cancellationToken).ConfigureAwait(false))
@@ -64,15 +73,15 @@ public sealed partial class MaintenanceService(IMaintenanceStore store, TimeProv
             await store.SaveCursorAsync(null, cancellationToken).ConfigureAwait(false);
         }
 
-        var summary = new MaintenanceSummary(visited, folded, rewritten, purged, failed, complete, stopwatch.Elapsed);
-        Log.Ran(logger, visited, folded, rewritten, purged, failed, complete, (long)summary.Elapsed.TotalMilliseconds);
+        var summary = new MaintenanceSummary(visited, folded, rewritten, purged, failed, complete, fromStart, stopwatch.Elapsed);
+        Log.Ran(logger, visited, folded, rewritten, purged, failed, complete, fromStart, (long)summary.Elapsed.TotalMilliseconds);
         return summary;
     }
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Maintenance visited {Cohorts} cohorts: {Folded} count deltas folded, {Rewritten} ledger rows rewritten, {Purged} expired pending identifiers purged, {Failed} cohorts failed; complete: {Complete}; {ElapsedMs} ms")]
-        public static partial void Ran(ILogger logger, int cohorts, int folded, int rewritten, int purged, int failed, bool complete, long elapsedMs);
+        [LoggerMessage(Level = LogLevel.Information, Message = "Maintenance visited {Cohorts} cohorts: {Folded} count deltas folded, {Rewritten} ledger rows rewritten, {Purged} expired pending identifiers purged, {Failed} cohorts failed; complete: {Complete}; from the start: {FromStart}; {ElapsedMs} ms")]
+        public static partial void Ran(ILogger logger, int cohorts, int folded, int rewritten, int purged, int failed, bool complete, bool fromStart, long elapsedMs);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Maintenance of a cohort in workspace {Workspace} ({Partner}) failed; going on with the next cohort")]
         public static partial void CohortFailed(ILogger logger, string workspace, string partner, Exception exception);
