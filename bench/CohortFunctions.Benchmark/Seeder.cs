@@ -9,7 +9,9 @@ namespace CohortFunctions.Benchmark;
 /// <summary>
 /// Seeds identified users straight into storage, with the users store's own row shapes (<see cref="UserEntity"/>,
 /// <see cref="IdentifierEntity"/>): profiles in 100-row transactions, one identifier row each. Seeding is not what the
-/// benchmark measures, and through the users API 250,000 users take many minutes on this machine.
+/// benchmark measures, and through the users API 250,000 users take many minutes on this machine. The identifier rows
+/// are dated a day back, as the rows of a user base that existed before its cohorts were synced are (it decides which
+/// identifiers need supersede marks: <see cref="Resync.SupersedeMarks"/>).
 /// </summary>
 internal static class Seeder
 {
@@ -32,6 +34,6 @@ internal static class Seeder
         await Parallel.ForEachAsync(
             profiles,
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism },
-            async (profile, ct) => await identifiers.AddEntityAsync(IdentifierEntity.For(ws, Identifier.External(profile.ExternalId!), profile.UserId, matchable: true), ct));
+            async (profile, ct) => await identifiers.AddEntityAsync(IdentifierEntity.For(ws, Identifier.External(profile.ExternalId!), profile.UserId, matchable: true, now.AddDays(-1)), ct));
     }
 }

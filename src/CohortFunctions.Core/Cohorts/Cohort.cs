@@ -20,6 +20,12 @@ public sealed record Cohort(
     /// <summary>Whether identifiers that matched no user are waiting for a resync pass.</summary>
     public bool HasPending { get; init; }
 
+    /// <summary>
+    /// No pending identifier of this cohort was recorded by a postback that started before this time: the earliest
+    /// start of a postback that marked it pending, never moved later. Null when unknown.
+    /// </summary>
+    public DateTimeOffset? PendingSince { get; init; }
+
     /// <summary>When the last resync pass completed.</summary>
     public DateTimeOffset? LastResyncAt { get; init; }
 

@@ -10,11 +10,14 @@ namespace CohortFunctions.Matching;
 /// <summary>An identifier that matched no user, with the last intent the request had for it.</summary>
 public sealed record UnmatchedIdentifier(Identifier Identifier, bool Remove);
 
+/// <summary>An identifier that matched a user, with when its index row was last written (null when unknown).</summary>
+public sealed record MatchedIdentifier(Identifier Identifier, DateTimeOffset? IndexedAt);
+
 /// <summary>
 /// The users a postback's identifiers resolved to, each with its final wanted state; the identifiers that matched;
 /// and those that matched no one.
 /// </summary>
-public sealed record MatchResult(IReadOnlyList<MembershipChange> Changes, IReadOnlyList<Identifier> Matched, IReadOnlyList<UnmatchedIdentifier> Unmatched);
+public sealed record MatchResult(IReadOnlyList<MembershipChange> Changes, IReadOnlyList<MatchedIdentifier> Matched, IReadOnlyList<UnmatchedIdentifier> Unmatched);
 
 /// <summary>
 /// Resolves a postback's identifiers to existing users (never creating any), by Braze's rules: <c>user_ids</c>
@@ -65,7 +68,7 @@ public sealed class IdentifierMatcher(IIdentifierIndex index)
 
         return new MatchResult(
             [.. order.Select(user => new MembershipChange(user, wanted[user]))],
-            [.. matched],
+            [.. matched.Select(i => new MatchedIdentifier(i, owners[i]?.IndexedAt))],
             [.. unmatched.Select(u => new UnmatchedIdentifier(u.Key, u.Value))]);
     }
 

@@ -133,14 +133,14 @@ public sealed partial class PostbackService(
 
     /// <summary>
     /// Keeps what matched no user for the scheduled resync, and — while the cohort has pending identifiers — marks
-    /// what this postback did apply, so an older pending intent for it is never applied later. Cohorts without
-    /// pending identifiers pay nothing here.
+    /// what this postback did apply, so an older pending intent for it is never applied later (only identifiers that
+    /// can have one: <see cref="SupersedeMarks"/>). Cohorts without pending identifiers pay nothing here.
     /// </summary>
     private async Task DeferAsync(WorkspaceId workspace, CohortRef cohort, Cohort known, MatchResult match, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (known.HasPending && match.Matched.Count > 0)
+        if (known.HasPending && SupersedeMarks.Needed(match.Matched, known.PendingSince) is { Count: > 0 } marks)
         {
-            await pending.SupersedeAsync(workspace, cohort, match.Matched, now, cancellationToken).ConfigureAwait(false);
+            await pending.SupersedeAsync(workspace, cohort, marks, now, cancellationToken).ConfigureAwait(false);
         }
 
         if (match.Unmatched.Count > 0)
@@ -149,7 +149,7 @@ public sealed partial class PostbackService(
             if (!known.HasPending)
             {
                 // After the rows are written: a resync pass that clears the flag then sees them (see CompleteAsync).
-                await resyncState.MarkPendingAsync(workspace, cohort, cancellationToken).ConfigureAwait(false);
+                await resyncState.MarkPendingAsync(workspace, cohort, now, cancellationToken).ConfigureAwait(false);
             }
         }
     }

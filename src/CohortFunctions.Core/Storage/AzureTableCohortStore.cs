@@ -92,14 +92,17 @@ internal sealed class AzureTableCohortStore(StorageTables tables) : ICohortStore
         return updated is not null;
     }
 
-    public Task MarkPendingAsync(WorkspaceId workspace, CohortRef cohort, CancellationToken cancellationToken) =>
+    public Task MarkPendingAsync(WorkspaceId workspace, CohortRef cohort, DateTimeOffset since, CancellationToken cancellationToken) =>
         UpdateAsync(workspace, cohort, createIfMissing: null, e =>
         {
-            if (e.HasPending)
+            if (e.HasPending && (e.PendingSince is null || e.PendingSince <= since))
             {
+                // Marked already. Without a PendingSince the cohort had pending identifiers before it was kept: leave
+                // it unknown, so every matched identifier keeps being superseded.
                 return false;
             }
 
+            e.PendingSince = e.PendingSince is { } earlier && earlier < since ? earlier : since;
             e.HasPending = true;
             return true;
         }, cancellationToken);
@@ -295,6 +298,9 @@ internal sealed class CohortEntity : ITableEntity
 
     public bool HasPending { get; set; }
 
+    /// <summary>See <see cref="Cohort.PendingSince"/>: set with the first <see cref="HasPending"/>, only ever moved earlier.</summary>
+    public DateTimeOffset? PendingSince { get; set; }
+
     public DateTimeOffset? LastResyncAt { get; set; }
 
     public bool OnceRetryDone { get; set; }
@@ -321,6 +327,7 @@ internal sealed class CohortEntity : ITableEntity
     {
         Cadence = Cadences.TryParse(Cadence, out var cadence) ? cadence.Value : Cadences.Default,
         HasPending = HasPending,
+        PendingSince = PendingSince,
         LastResyncAt = LastResyncAt,
         OnceRetryDone = OnceRetryDone,
         PassInProgress = ResyncInProgress,

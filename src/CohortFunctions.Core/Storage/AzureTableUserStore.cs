@@ -72,7 +72,7 @@ internal sealed class AzureTableUserStore(StorageTables tables, TimeProvider tim
     public async Task<IdentifierClaim> AddIdentifierAsync(WorkspaceId workspace, Identifier identifier, UserId owner, bool matchable, CancellationToken cancellationToken)
     {
         var table = await Identifiers(cancellationToken).ConfigureAwait(false);
-        var entity = IdentifierEntity.For(workspace, identifier, owner, matchable);
+        var entity = IdentifierEntity.For(workspace, identifier, owner, matchable, time.GetUtcNow());
         try
         {
             var response = await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
@@ -98,7 +98,7 @@ internal sealed class AzureTableUserStore(StorageTables tables, TimeProvider tim
         try
         {
             var response = await table.UpdateEntityAsync(
-                IdentifierEntity.For(workspace, identifier, owner, matchable), new ETag(version), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                IdentifierEntity.For(workspace, identifier, owner, matchable, time.GetUtcNow()), new ETag(version), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             return VersionOf(response);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)

@@ -28,13 +28,19 @@ internal sealed class IdentifierEntity : ITableEntity
     /// <summary>False for a device id whose owner has been identified: kept for look-ups, never matched by postbacks.</summary>
     public bool Matchable { get; set; } = true;
 
+    /// <summary>
+    /// When the app last wrote this row (its own clock, like every time it stores): a row that has not changed since
+    /// long before a cohort first kept pending identifiers cannot have one of them (see <see cref="IdentifierOwner"/>).
+    /// </summary>
+    public DateTimeOffset? IndexedAt { get; set; }
+
     /// <summary>The identifier as sent (external id, device id, or alias name).</summary>
     public string Value { get; set; } = "";
 
     /// <summary>The alias label, for alias rows.</summary>
     public string? AliasLabel { get; set; }
 
-    public static IdentifierEntity For(WorkspaceId workspace, Identifier identifier, UserId owner, bool matchable)
+    public static IdentifierEntity For(WorkspaceId workspace, Identifier identifier, UserId owner, bool matchable, DateTimeOffset indexedAt)
     {
         var (partition, row) = StorageKeys.Identifier(workspace, identifier);
         return new IdentifierEntity
@@ -43,6 +49,7 @@ internal sealed class IdentifierEntity : ITableEntity
             RowKey = row,
             UserId = owner.Value,
             Matchable = matchable,
+            IndexedAt = indexedAt,
             Value = identifier.Value,
             AliasLabel = identifier.AliasLabel,
         };
@@ -54,7 +61,7 @@ internal sealed class IdentifierEntity : ITableEntity
         && string.Equals(AliasLabel ?? "", identifier.AliasLabel ?? "", StringComparison.Ordinal);
 
     public IdentifierOwner? ToOwner() =>
-        Users.UserId.TryParse(UserId, out var user) ? new IdentifierOwner(user, Matchable) : null;
+        Users.UserId.TryParse(UserId, out var user) ? new IdentifierOwner(user, Matchable) { IndexedAt = IndexedAt } : null;
 }
 
 /// <summary>Reads the identifier index: one point read per identifier.</summary>

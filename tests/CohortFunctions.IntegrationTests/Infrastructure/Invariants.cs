@@ -189,6 +189,24 @@ public sealed class StorageInvariants
         Interlocked.Increment(ref _checked);
     }
 
+    /// <summary>The pending rows of a cohort: each identifier's value and whether it is a supersede mark.</summary>
+    public async Task<IReadOnlyDictionary<string, bool>> PendingRowsAsync(string workspace, string partner, string cohortId)
+    {
+        var table = _service.GetTableClient(_names.Pending);
+        var rows = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var cohort = new CohortRef(partner, cohortId);
+        for (var bucket = 0; bucket < PendingCursor.Buckets; bucket++)
+        {
+            var partition = StorageKeys.PendingPartition(Workspace(workspace), cohort, bucket);
+            await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}")))
+            {
+                rows[row.GetString("Value") ?? ""] = row.GetBoolean("Superseded") == true;
+            }
+        }
+
+        return rows;
+    }
+
     /// <summary>
     /// After a resync pass completed: no live pending identifier of the cohort matches a user (it would have been
     /// applied, and an applied identifier's row is deleted), so nothing is both applied and still pending.

@@ -1,4 +1,5 @@
 using CohortFunctions.IntegrationTests.Infrastructure;
+using CohortFunctions.Resync;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CohortFunctions.IntegrationTests.Resync;
@@ -138,6 +139,31 @@ public sealed class DeferredMatchingTests(ResyncFixture fixture) : IClassFixture
         Assert.Equal(0, await api.MemberCountAsync("c"));
         Assert.Equal(0, await api.DataPointsTotalAsync());
         Assert.Equal(new ResyncCounts(0, 0, 0, 0, true), await api.ResyncAsync("c"));
+    }
+
+    [Fact]
+    public async Task SupersedeMarks_UserIndexedLongBeforeTheFirstPending_NotMarkedWhileANewerUserIs()
+    {
+        // Arrange: "veteran" exists hours before the cohort first keeps a pending identifier ("late").
+        var api = await CohortApi.StartAsync(_app);
+        var storage = await StorageInvariants.ForAsync(_app);
+        await api.CreateUsersAsync("veteran");
+        _clock.Advance(SupersedeMarks.Margin + TimeSpan.FromMinutes(5));
+        await api.SendChangesAsync("c", TestChange.Add("veteran", "late"));
+        await api.CreateUsersAsync("late");
+
+        // Act: both are now matched and removed.
+        var remove = await api.SendChangesAsync("c", TestChange.Remove("veteran", "late"));
+        var pendingRows = await storage.PendingRowsAsync(api.Workspace, api.Partner, "c");
+        _clock.Advance(PastHourlyCadence);
+        await _app.RunResyncTimerAsync();
+
+        // Assert: only "late" could have a pending intent, so only it is marked; the old add of "late" is never applied.
+        Assert.Equal(new PostbackCounts(0, 1, 1, 0, 1), remove);
+        Assert.Equal(new Dictionary<string, bool> { ["late"] = true }, pendingRows);
+        Assert.Empty(await api.MemberExternalIdsAsync("c"));
+        Assert.Equal(0, await api.MemberCountAsync("c"));
+        Assert.Equal(2, await api.DataPointsTotalAsync());
     }
 
     [Fact]

@@ -98,9 +98,9 @@ public sealed class PostbackServiceHarness : IDisposable
     public PostbackService Service { get; }
 
     /// <summary>Makes the identifier index name <paramref name="user"/> as the owner of <paramref name="identifier"/>.</summary>
-    public void Owns(UserId user, Identifier identifier, bool matchable = true) =>
+    public void Owns(UserId user, Identifier identifier, bool matchable = true, DateTimeOffset? indexedAt = null) =>
         Index.Setup(i => i.FindAsync(Workspace, identifier, It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new IdentifierOwner(user, matchable));
+            .ReturnsAsync(new IdentifierOwner(user, matchable) { IndexedAt = indexedAt });
 
     /// <summary>Nothing touched cohorts, memberships, the ledger or the identifier index.</summary>
     public void VerifyNoCohortWork()
