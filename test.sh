@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the repository: unit tests, integration tests on real Azurite (started by the tests on a
-# free port, installed from the lock file if missing), the offline infrastructure checks, and a smoke run of the
-# benchmark.
+# free port, installed from the lock file if missing), the offline infrastructure checks, a formatting check and a
+# smoke run of the benchmark.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -10,6 +10,12 @@ rm -rf TestResults
 dotnet build CohortFunctions.sln -c Release --nologo -clp:ErrorsOnly
 status=0
 dotnet test CohortFunctions.sln -c Release --no-build --nologo --logger trx --results-directory TestResults || status=$?
+
+# Formatting as .editorconfig says (the build already enforces the analyzers; this catches layout and whitespace).
+if ! dotnet format CohortFunctions.sln --verify-no-changes --no-restore -v q; then
+  echo "dotnet format found changes to make: run 'dotnet format CohortFunctions.sln'" >&2
+  status=1
+fi
 
 # The benchmark's short version: that every phase still runs end to end (figures only from the full run).
 bench_status=0

@@ -65,7 +65,7 @@ internal sealed class SoakRun(BenchEnvironment environment, SoakOptions options)
         var startedAt = DateTimeOffset.UtcNow;
         var key = await environment.CreateKeyAsync(Workspace);
         var app = new AppClient(environment.Http, key);
-                var slices = SliceCount();
+        var slices = SliceCount();
         var users = Enumerable.Range(0, slices * SliceUsers).Select(i => $"soak-{i}").ToList();
         Log($"seeding {users.Count:N0} users ({slices} slices of {SliceUsers})");
         var seed = Stopwatch.StartNew();
