@@ -145,6 +145,13 @@ public sealed partial class PostbackService(
 
         if (match.Unmatched.Count > 0)
         {
+            // Before the rows are written: no pending row may ever exist with PendingSince later than its postback's
+            // start, even if this request dies before it marks the cohort pending (SupersedeMarks relies on it).
+            if (known.PendingSince is { } since ? since > now : !known.HasPending)
+            {
+                await resyncState.LowerPendingSinceAsync(workspace, cohort, now, cancellationToken).ConfigureAwait(false);
+            }
+
             await pending.RecordAsync(workspace, cohort, match.Unmatched, now, cancellationToken).ConfigureAwait(false);
             if (!known.HasPending)
             {

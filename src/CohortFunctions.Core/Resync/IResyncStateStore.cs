@@ -16,6 +16,13 @@ public interface IResyncStateStore
     Task<bool> SetCadenceAsync(WorkspaceId workspace, CohortRef cohort, Cadence cadence, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Before a postback that started at <paramref name="since"/> records pending identifiers: makes
+    /// <see cref="Cohort.PendingSince"/> at most <paramref name="since"/> (left unknown on a cohort that had pending
+    /// identifiers before the time was kept).
+    /// </summary>
+    Task LowerPendingSinceAsync(WorkspaceId workspace, CohortRef cohort, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Records that the cohort has pending identifiers (after they were written) by a postback that started at
     /// <paramref name="since"/>; <see cref="Cohort.PendingSince"/> keeps the earliest such time.
     /// </summary>

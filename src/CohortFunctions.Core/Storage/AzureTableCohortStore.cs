@@ -92,6 +92,18 @@ internal sealed class AzureTableCohortStore(StorageTables tables) : ICohortStore
         return updated is not null;
     }
 
+    public Task LowerPendingSinceAsync(WorkspaceId workspace, CohortRef cohort, DateTimeOffset since, CancellationToken cancellationToken) =>
+        UpdateAsync(workspace, cohort, createIfMissing: null, e =>
+        {
+            if ((e.PendingSince is { } earlier && earlier <= since) || (e.HasPending && e.PendingSince is null))
+            {
+                return false;
+            }
+
+            e.PendingSince = since;
+            return true;
+        }, cancellationToken);
+
     public Task MarkPendingAsync(WorkspaceId workspace, CohortRef cohort, DateTimeOffset since, CancellationToken cancellationToken) =>
         UpdateAsync(workspace, cohort, createIfMissing: null, e =>
         {

@@ -1,5 +1,7 @@
+using CohortFunctions.Cohorts;
 using CohortFunctions.IntegrationTests.Infrastructure;
 using CohortFunctions.Resync;
+using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CohortFunctions.IntegrationTests.Resync;
@@ -164,6 +166,33 @@ public sealed class DeferredMatchingTests(ResyncFixture fixture) : IClassFixture
         Assert.Empty(await api.MemberExternalIdsAsync("c"));
         Assert.Equal(0, await api.MemberCountAsync("c"));
         Assert.Equal(2, await api.DataPointsTotalAsync());
+    }
+
+    [Fact]
+    public async Task PendingSince_SetByTheFirstUnmatchedPostbackAndNeverMovedLater()
+    {
+        // Arrange
+        var api = await CohortApi.StartAsync(_app);
+        var store = _app.GetRequiredService<IResyncStateStore>();
+        var cohorts = _app.GetRequiredService<ICohortStore>();
+        var workspace = WorkspaceId.TryParse(api.Workspace, out var ws) ? ws : throw new InvalidOperationException();
+        var cohort = new CohortRef(api.Partner, "c");
+        await api.SendChangesAsync("c", TestChange.Add("known-to-no-one"));
+        var first = (await cohorts.GetAsync(workspace, cohort, CancellationToken.None))!.PendingSince;
+
+        // Act: a later postback, and a late writer that claims an earlier start.
+        _clock.Advance(TimeSpan.FromMinutes(30));
+        await api.SendChangesAsync("c", TestChange.Add("also-unknown"));
+        var afterLater = (await cohorts.GetAsync(workspace, cohort, CancellationToken.None))!.PendingSince;
+        await store.LowerPendingSinceAsync(workspace, cohort, first!.Value.AddMinutes(-2), CancellationToken.None);
+        await store.MarkPendingAsync(workspace, cohort, first.Value.AddMinutes(10), CancellationToken.None);
+        var lowered = (await cohorts.GetAsync(workspace, cohort, CancellationToken.None))!;
+
+        // Assert
+        Assert.NotNull(first);
+        Assert.Equal(first, afterLater);
+        Assert.Equal(first.Value.AddMinutes(-2), lowered.PendingSince);
+        Assert.True(lowered.HasPending);
     }
 
     [Fact]

@@ -34,20 +34,68 @@ public sealed class PostbackServicePendingTests : IDisposable
     public void Dispose() => _harness.Dispose();
 
     [Fact]
-    public async Task ApplyChangesAsync_UnmatchedIntoACohortWithoutPending_RecordsThemThenMarksThePendingSinceTheStart()
+    public async Task ApplyChangesAsync_UnmatchedIntoACohortWithoutPending_LowersPendingSinceThenRecordsThenMarks()
     {
         // Arrange
         CohortIs(new Cohort(PostbackServiceHarness.Cohort, "c", true, PostbackServiceHarness.Now, null));
+        var calls = new List<string>();
+        _harness.ResyncState.Setup(r => r.LowerPendingSinceAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, PostbackServiceHarness.Now, It.IsAny<CancellationToken>()))
+            .Callback(() => calls.Add("lower")).Returns(Task.CompletedTask);
+        _harness.Pending.Setup(p => p.RecordAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, It.Is<IReadOnlyList<UnmatchedIdentifier>>(u => u.Single().Identifier == Identifier.External("nobody")), PostbackServiceHarness.Now, It.IsAny<CancellationToken>()))
+            .Callback(() => calls.Add("record")).Returns(Task.CompletedTask);
+        _harness.ResyncState.Setup(r => r.MarkPendingAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, PostbackServiceHarness.Now, It.IsAny<CancellationToken>()))
+            .Callback(() => calls.Add("mark")).Returns(Task.CompletedTask);
         var body = PostbackBodies.Users().WithChange(c => c.UserIds("old", "nobody")).Build();
 
         // Act
         var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
 
-        // Assert
+        // Assert: a row never exists before the cohort's PendingSince covers it, even if the request dies after it.
         Assert.True(result.IsSuccess, result.Failure?.Message);
-        _harness.Pending.Verify(p => p.RecordAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, It.Is<IReadOnlyList<UnmatchedIdentifier>>(u => u.Single().Identifier == Identifier.External("nobody")), PostbackServiceHarness.Now, It.IsAny<CancellationToken>()));
-        _harness.ResyncState.Verify(r => r.MarkPendingAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, PostbackServiceHarness.Now, It.IsAny<CancellationToken>()));
+        Assert.Equal(["lower", "record", "mark"], calls);
         _harness.Pending.Verify(p => p.SupersedeAsync(It.IsAny<WorkspaceId>(), It.IsAny<CohortRef>(), It.IsAny<IReadOnlyList<Identifier>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData(false, -60)]
+    [InlineData(true, -60)]
+    [InlineData(true, null)]
+    public async Task ApplyChangesAsync_UnmatchedWhilePendingSinceIsEarlierOrUnknownForAPendingCohort_DoesNotLowerIt(bool hasPending, int? pendingSinceMinutes)
+    {
+        // Arrange: PendingSince already at or before this postback's start, or unknown on a cohort that was pending
+        // before it was kept (then it must stay unknown).
+        CohortIs(new Cohort(PostbackServiceHarness.Cohort, "c", true, PostbackServiceHarness.Now, null)
+        {
+            HasPending = hasPending,
+            PendingSince = pendingSinceMinutes is { } minutes ? PostbackServiceHarness.Now.AddMinutes(minutes) : null,
+        });
+        var body = PostbackBodies.Users().WithChange(c => c.UserIds("nobody")).Build();
+
+        // Act
+        await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+
+        // Assert
+        _harness.Pending.Verify(p => p.RecordAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, It.IsAny<IReadOnlyList<UnmatchedIdentifier>>(), PostbackServiceHarness.Now, It.IsAny<CancellationToken>()));
+        _harness.ResyncState.Verify(r => r.LowerPendingSinceAsync(It.IsAny<WorkspaceId>(), It.IsAny<CohortRef>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task ApplyChangesAsync_UnmatchedWhilePendingSinceIsLater_LowersItToThisStart()
+    {
+        // Arrange: a postback that started before the one that set PendingSince records its rows after it.
+        CohortIs(new Cohort(PostbackServiceHarness.Cohort, "c", true, PostbackServiceHarness.Now, null)
+        {
+            HasPending = true,
+            PendingSince = PostbackServiceHarness.Now.AddSeconds(3),
+        });
+        var body = PostbackBodies.Users().WithChange(c => c.UserIds("nobody")).Build();
+
+        // Act
+        await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+
+        // Assert
+        _harness.ResyncState.Verify(r => r.LowerPendingSinceAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, PostbackServiceHarness.Now, It.IsAny<CancellationToken>()));
+        _harness.ResyncState.Verify(r => r.MarkPendingAsync(It.IsAny<WorkspaceId>(), It.IsAny<CohortRef>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
