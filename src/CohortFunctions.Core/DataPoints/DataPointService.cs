@@ -25,7 +25,7 @@ public sealed class DataPointService(IDataPointLedger ledger, PartnerCatalog par
         }
 
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        if (!TryParseDay(to, today, out var last) || !TryParseDay(from, last.AddDays(1 - DefaultDays), out var first))
+        if (!TryParseDay(to, today, out var last) || !TryParseDay(from, DefaultFirst(last), out var first))
         {
             return Failure.Invalid("from and to must be dates as YYYY-MM-DD.");
         }
@@ -43,6 +43,10 @@ public sealed class DataPointService(IDataPointLedger ledger, PartnerCatalog par
         var days = await ledger.QueryAsync(ws, [.. partners.All.Select(p => p.Name)], first, last, cancellationToken).ConfigureAwait(false);
         return new DataPointReport(days.Sum(d => d.Count), days);
     }
+
+    /// <summary>The first of the <see cref="DefaultDays"/> days ending at <paramref name="last"/>, or the first day there is.</summary>
+    private static DateOnly DefaultFirst(DateOnly last) =>
+        last.DayNumber >= DefaultDays - 1 ? last.AddDays(1 - DefaultDays) : DateOnly.MinValue;
 
     private static bool TryParseDay(string? text, DateOnly fallback, out DateOnly day)
     {

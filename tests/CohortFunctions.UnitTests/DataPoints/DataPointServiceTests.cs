@@ -138,6 +138,7 @@ public sealed class DataPointServiceTests
     [Theory]
     [InlineData("2025-03-15", "2025-03-14")]
     [InlineData("2026-01-01", null)]
+    [InlineData("2020-01-01", "0001-01-01")]
     public async Task ReportAsync_FromAfterTo_Invalid(string? from, string? to)
     {
         // Act
@@ -145,6 +146,19 @@ public sealed class DataPointServiceTests
 
         // Assert
         AssertInvalid("from must not be after to.", result.Failure);
+    }
+
+    [Theory]
+    [InlineData("0001-01-01")]
+    [InlineData("0001-01-29")]
+    public async Task ReportAsync_OnlyToWithinTheFirst30DaysThereAre_FromTheFirstDay(string to)
+    {
+        // Act: found by the fuzz, which answered 500 here (the default start fell before 0001-01-01).
+        var result = await _service.ReportAsync("acme", null, to, CancellationToken.None);
+
+        // Assert
+        Assert.True(result.IsSuccess, result.Failure?.Message);
+        VerifyQueried(DateOnly.MinValue, DateOnly.ParseExact(to, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
