@@ -22,7 +22,7 @@ public sealed record Cohort(
 
     /// <summary>
     /// No pending identifier of this cohort was recorded by a postback that started before this time: the earliest
-    /// start of a postback that marked it pending, never moved later. Null when unknown.
+    /// start of a postback that recorded one, set before its rows are written and never moved later. Null when unknown.
     /// </summary>
     public DateTimeOffset? PendingSince { get; init; }
 

@@ -156,7 +156,7 @@ public sealed partial class PostbackService(
             if (!known.HasPending)
             {
                 // After the rows are written: a resync pass that clears the flag then sees them (see CompleteAsync).
-                await resyncState.MarkPendingAsync(workspace, cohort, now, cancellationToken).ConfigureAwait(false);
+                await resyncState.MarkPendingAsync(workspace, cohort, cancellationToken).ConfigureAwait(false);
             }
         }
     }

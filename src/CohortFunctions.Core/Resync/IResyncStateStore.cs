@@ -22,11 +22,8 @@ public interface IResyncStateStore
     /// </summary>
     Task LowerPendingSinceAsync(WorkspaceId workspace, CohortRef cohort, DateTimeOffset since, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Records that the cohort has pending identifiers (after they were written) by a postback that started at
-    /// <paramref name="since"/>; <see cref="Cohort.PendingSince"/> keeps the earliest such time.
-    /// </summary>
-    Task MarkPendingAsync(WorkspaceId workspace, CohortRef cohort, DateTimeOffset since, CancellationToken cancellationToken);
+    /// <summary>Records that the cohort has pending identifiers (after they were written).</summary>
+    Task MarkPendingAsync(WorkspaceId workspace, CohortRef cohort, CancellationToken cancellationToken);
 
     /// <summary>Every cohort, in every workspace, that has pending identifiers or an unfinished pass.</summary>
     IAsyncEnumerable<(WorkspaceId Workspace, Cohort Cohort)> WithPendingAsync(CancellationToken cancellationToken);

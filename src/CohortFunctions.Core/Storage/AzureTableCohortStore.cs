@@ -95,6 +95,7 @@ internal sealed class AzureTableCohortStore(StorageTables tables) : ICohortStore
     public Task LowerPendingSinceAsync(WorkspaceId workspace, CohortRef cohort, DateTimeOffset since, CancellationToken cancellationToken) =>
         UpdateAsync(workspace, cohort, createIfMissing: null, e =>
         {
+            // Left unknown on a cohort that had pending identifiers before the time was kept.
             if ((e.PendingSince is { } earlier && earlier <= since) || (e.HasPending && e.PendingSince is null))
             {
                 return false;
@@ -104,17 +105,14 @@ internal sealed class AzureTableCohortStore(StorageTables tables) : ICohortStore
             return true;
         }, cancellationToken);
 
-    public Task MarkPendingAsync(WorkspaceId workspace, CohortRef cohort, DateTimeOffset since, CancellationToken cancellationToken) =>
+    public Task MarkPendingAsync(WorkspaceId workspace, CohortRef cohort, CancellationToken cancellationToken) =>
         UpdateAsync(workspace, cohort, createIfMissing: null, e =>
         {
-            if (e.HasPending && (e.PendingSince is null || e.PendingSince <= since))
+            if (e.HasPending)
             {
-                // Marked already. Without a PendingSince the cohort had pending identifiers before it was kept: leave
-                // it unknown, so every matched identifier keeps being superseded.
                 return false;
             }
 
-            e.PendingSince = e.PendingSince is { } earlier && earlier < since ? earlier : since;
             e.HasPending = true;
             return true;
         }, cancellationToken);
@@ -310,7 +308,7 @@ internal sealed class CohortEntity : ITableEntity
 
     public bool HasPending { get; set; }
 
-    /// <summary>See <see cref="Cohort.PendingSince"/>: set with the first <see cref="HasPending"/>, only ever moved earlier.</summary>
+    /// <summary>See <see cref="Cohort.PendingSince"/>: set before the first pending rows are written, only ever moved earlier.</summary>
     public DateTimeOffset? PendingSince { get; set; }
 
     public DateTimeOffset? LastResyncAt { get; set; }

@@ -22,7 +22,16 @@ public sealed record TestChange(
 }
 
 /// <summary>The counts a users postback answers with.</summary>
-public sealed record PostbackCounts(int Added, int Removed, int Unchanged, int Unmatched, int DataPoints);
+public sealed record PostbackCounts(int Added, int Removed, int Unchanged, int Unmatched, int DataPoints)
+{
+    /// <summary>The counts of a users postback's 201 answer.</summary>
+    public static PostbackCounts From(JsonElement body) => new(
+        body.GetProperty("added").GetInt32(),
+        body.GetProperty("removed").GetInt32(),
+        body.GetProperty("unchanged").GetInt32(),
+        body.GetProperty("unmatched").GetInt32(),
+        body.GetProperty("data_points").GetInt32());
+}
 
 /// <summary>A member as the members listing shows it.</summary>
 public sealed record ListedMember(string UserId, string? ExternalId);
@@ -79,12 +88,7 @@ public sealed class CohortApi
         await ManagementApi.ExpectStatusAsync(response, HttpStatusCode.Created);
         var body = await response.ReadJsonAsync();
         Assert.Equal("success", body.GetRequiredString("message"));
-        return new PostbackCounts(
-            body.GetProperty("added").GetInt32(),
-            body.GetProperty("removed").GetInt32(),
-            body.GetProperty("unchanged").GetInt32(),
-            body.GetProperty("unmatched").GetInt32(),
-            body.GetProperty("data_points").GetInt32());
+        return PostbackCounts.From(body);
     }
 
     public async Task<HttpResponseMessage> PostNameRawAsync(object body) =>

@@ -188,13 +188,7 @@ public sealed class ConcurrentLoadTests(LoadAppFixture fixture, ITestOutputHelpe
             new Uri($"partners/{api.Partner}/cohorts/users", UriKind.Relative),
             TestJson.Body(api.ChangesBody(cohortId, changes)));
         await ManagementApi.ExpectStatusAsync(response, HttpStatusCode.Created);
-        var body = await response.ReadJsonAsync();
-        return new PostbackCounts(
-            body.GetProperty("added").GetInt32(),
-            body.GetProperty("removed").GetInt32(),
-            body.GetProperty("unchanged").GetInt32(),
-            body.GetProperty("unmatched").GetInt32(),
-            body.GetProperty("data_points").GetInt32());
+        return PostbackCounts.From(await response.ReadJsonAsync());
     }
 
     private static string[] Sample(Random random, string[] from, int count)

@@ -185,7 +185,7 @@ public sealed class DeferredMatchingTests(ResyncFixture fixture) : IClassFixture
         await api.SendChangesAsync("c", TestChange.Add("also-unknown"));
         var afterLater = (await cohorts.GetAsync(workspace, cohort, CancellationToken.None))!.PendingSince;
         await store.LowerPendingSinceAsync(workspace, cohort, first!.Value.AddMinutes(-2), CancellationToken.None);
-        await store.MarkPendingAsync(workspace, cohort, first.Value.AddMinutes(10), CancellationToken.None);
+        await store.LowerPendingSinceAsync(workspace, cohort, first.Value.AddMinutes(10), CancellationToken.None);
         var lowered = (await cohorts.GetAsync(workspace, cohort, CancellationToken.None))!;
 
         // Assert

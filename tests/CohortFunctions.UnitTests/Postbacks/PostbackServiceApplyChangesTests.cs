@@ -24,16 +24,7 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
     public PostbackServiceApplyChangesTests()
     {
         // By default the store reports every change as effective and commits no ledger entries.
-        _harness.Memberships
-            .Setup(m => m.ApplyAsync(
-                It.IsAny<WorkspaceId>(),
-                It.IsAny<CohortRef>(),
-                It.IsAny<char>(),
-                It.IsAny<IReadOnlyList<MembershipChange>>(),
-                It.IsAny<ChangeOrigin>(),
-                It.IsAny<CancellationToken>()))
-            .ReturnsAsync((WorkspaceId _, CohortRef _, char _, IReadOnlyList<MembershipChange> changes, ChangeOrigin _, CancellationToken _) =>
-                (new MembershipResult(changes.Count(c => c.Add), changes.Count(c => !c.Add), 0), (IReadOnlyList<DataPointEntry>)[]));
+        _harness.AppliesEveryChange();
     }
 
     public void Dispose() => _harness.Dispose();

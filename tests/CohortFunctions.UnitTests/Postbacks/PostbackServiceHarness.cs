@@ -102,6 +102,19 @@ public sealed class PostbackServiceHarness : IDisposable
         Index.Setup(i => i.FindAsync(Workspace, identifier, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new IdentifierOwner(user, matchable) { IndexedAt = indexedAt });
 
+    /// <summary>The membership store reports every change as effective and commits no ledger entries.</summary>
+    public void AppliesEveryChange() =>
+        Memberships
+            .Setup(m => m.ApplyAsync(
+                It.IsAny<WorkspaceId>(),
+                It.IsAny<CohortRef>(),
+                It.IsAny<char>(),
+                It.IsAny<IReadOnlyList<MembershipChange>>(),
+                It.IsAny<ChangeOrigin>(),
+                It.IsAny<CancellationToken>()))
+            .ReturnsAsync((WorkspaceId _, CohortRef _, char _, IReadOnlyList<MembershipChange> changes, ChangeOrigin _, CancellationToken _) =>
+                (new MembershipResult(changes.Count(c => c.Add), changes.Count(c => !c.Add), 0), (IReadOnlyList<DataPointEntry>)[]));
+
     /// <summary>Nothing touched cohorts, memberships, the ledger or the identifier index.</summary>
     public void VerifyNoCohortWork()
     {

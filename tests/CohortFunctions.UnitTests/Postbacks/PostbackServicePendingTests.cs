@@ -1,7 +1,6 @@
 using CohortFunctions.Cohorts;
 using CohortFunctions.Identifiers;
 using CohortFunctions.Matching;
-using CohortFunctions.Memberships;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 using Moq;
@@ -22,11 +21,7 @@ public sealed class PostbackServicePendingTests : IDisposable
 
     public PostbackServicePendingTests()
     {
-        _harness.Memberships
-            .Setup(m => m.ApplyAsync(
-                It.IsAny<WorkspaceId>(), It.IsAny<CohortRef>(), It.IsAny<char>(), It.IsAny<IReadOnlyList<MembershipChange>>(), It.IsAny<ChangeOrigin>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((WorkspaceId _, CohortRef _, char _, IReadOnlyList<MembershipChange> changes, ChangeOrigin _, CancellationToken _) =>
-                (new MembershipResult(changes.Count(c => c.Add), changes.Count(c => !c.Add), 0), (IReadOnlyList<DataPointEntry>)[]));
+        _harness.AppliesEveryChange();
         _harness.Owns(Old, Identifier.External("old"), indexedAt: PostbackServiceHarness.Now.AddDays(-3));
         _harness.Owns(Recent, Identifier.External("recent"), indexedAt: PostbackServiceHarness.Now.AddMinutes(-5));
     }
@@ -43,7 +38,7 @@ public sealed class PostbackServicePendingTests : IDisposable
             .Callback(() => calls.Add("lower")).Returns(Task.CompletedTask);
         _harness.Pending.Setup(p => p.RecordAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, It.Is<IReadOnlyList<UnmatchedIdentifier>>(u => u.Single().Identifier == Identifier.External("nobody")), PostbackServiceHarness.Now, It.IsAny<CancellationToken>()))
             .Callback(() => calls.Add("record")).Returns(Task.CompletedTask);
-        _harness.ResyncState.Setup(r => r.MarkPendingAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, PostbackServiceHarness.Now, It.IsAny<CancellationToken>()))
+        _harness.ResyncState.Setup(r => r.MarkPendingAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, It.IsAny<CancellationToken>()))
             .Callback(() => calls.Add("mark")).Returns(Task.CompletedTask);
         var body = PostbackBodies.Users().WithChange(c => c.UserIds("old", "nobody")).Build();
 
@@ -95,7 +90,7 @@ public sealed class PostbackServicePendingTests : IDisposable
 
         // Assert
         _harness.ResyncState.Verify(r => r.LowerPendingSinceAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, PostbackServiceHarness.Now, It.IsAny<CancellationToken>()));
-        _harness.ResyncState.Verify(r => r.MarkPendingAsync(It.IsAny<WorkspaceId>(), It.IsAny<CohortRef>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
+        _harness.ResyncState.Verify(r => r.MarkPendingAsync(It.IsAny<WorkspaceId>(), It.IsAny<CohortRef>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
@@ -116,7 +111,7 @@ public sealed class PostbackServicePendingTests : IDisposable
         Assert.True(result.IsSuccess, result.Failure?.Message);
         _harness.Pending.Verify(p => p.SupersedeAsync(
             It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, It.Is<IReadOnlyList<Identifier>>(i => i.SequenceEqual(new[] { Identifier.External("recent") })), PostbackServiceHarness.Now, It.IsAny<CancellationToken>()));
-        _harness.ResyncState.Verify(r => r.MarkPendingAsync(It.IsAny<WorkspaceId>(), It.IsAny<CohortRef>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
+        _harness.ResyncState.Verify(r => r.MarkPendingAsync(It.IsAny<WorkspaceId>(), It.IsAny<CohortRef>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
