@@ -41,10 +41,10 @@ internal static class Measure
             while ((index = Interlocked.Increment(ref next)) < items.Count)
             {
                 var started = Stopwatch.GetTimestamp();
-                await work(items[index]);
+                await work(items[index]).ConfigureAwait(false);
                 latencies[index] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
-        }));
+        })).ConfigureAwait(false);
         return new Timings(latencies, wall.Elapsed);
     }
 }

@@ -11,7 +11,7 @@ var root = RepositoryRoot.Find();
 var outDir = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : Path.Combine(root, "bench", "results");
 if (SoakOptions.Parse(args) is { } soak)
 {
-    return await SoakRun.RunAsync(root, outDir, soak);
+    return await SoakRun.RunAsync(root, outDir, soak).ConfigureAwait(false);
 }
 
 var plan = smoke ? BenchPlan.Smoke : BenchPlan.Full;
@@ -26,16 +26,17 @@ if (IntOption("--samples") is { } samples)
 }
 
 Console.Error.WriteLine($"Benchmark ({(smoke ? "smoke" : "full")}): cohort {plan.CohortSize:N0}, {plan.LatencySamples} samples per latency scenario");
-await using var environment = await BenchEnvironment.StartAsync(root);
-var report = await new BenchRun(environment, plan).RunAsync(smoke ? "smoke" : plan == BenchPlan.Full ? "full" : "custom");
+var environment = await BenchEnvironment.StartAsync(root).ConfigureAwait(false);
+await using var disposeEnvironment = environment.ConfigureAwait(false);
+var report = await new BenchRun(environment, plan).RunAsync(smoke ? "smoke" : plan == BenchPlan.Full ? "full" : "custom").ConfigureAwait(false);
 
 Directory.CreateDirectory(outDir);
 var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
 var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
 var jsonPath = Path.Combine(outDir, $"bench-{report.Mode}-{stamp}.json");
-await File.WriteAllTextAsync(jsonPath, json);
+await File.WriteAllTextAsync(jsonPath, json).ConfigureAwait(false);
 var table = ReportTable.Render(report);
-await File.WriteAllTextAsync(Path.ChangeExtension(jsonPath, ".md"), table);
+await File.WriteAllTextAsync(Path.ChangeExtension(jsonPath, ".md"), table).ConfigureAwait(false);
 Console.WriteLine(table);
 Console.Error.WriteLine($"Results: {jsonPath}");
 return 0;

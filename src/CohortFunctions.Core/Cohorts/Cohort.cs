@@ -7,7 +7,7 @@ namespace CohortFunctions.Cohorts;
 /// A partner cohort known to a workspace. Created by the name call or by the first postback that changes its
 /// members (then named after its id until the name call arrives).
 /// </summary>
-public sealed record Cohort(
+internal sealed record Cohort(
     CohortRef Ref,
     string Name,
     bool Named,
@@ -62,7 +62,7 @@ public sealed record Cohort(
 }
 
 /// <summary>Where cohorts are kept (port; <c>AzureTableCohortStore</c> is the adapter).</summary>
-public interface ICohortStore
+internal interface ICohortStore
 {
     /// <summary>Creates the cohort with this name, or renames it; the first <c>created_at</c> is kept.</summary>
     Task UpsertNameAsync(Workspaces.WorkspaceId workspace, CohortRef cohort, string name, DateTimeOffset createdAt, CancellationToken cancellationToken);

@@ -8,7 +8,7 @@ using CohortFunctions.Workspaces;
 namespace CohortFunctions.Cohorts;
 
 /// <summary>A cohort as the management API shows it.</summary>
-public sealed record CohortView(
+internal sealed record CohortView(
     string Partner,
     string CohortId,
     string Name,
@@ -22,10 +22,10 @@ public sealed record CohortView(
     bool Stale);
 
 /// <summary>A page of a cohort's members with what an operator recognises them by.</summary>
-public sealed record MembersView(IReadOnlyList<UserSummary> Members, string? Continuation);
+internal sealed record MembersView(IReadOnlyList<UserSummary> Members, string? Continuation);
 
 /// <summary>The operator's view of imported cohorts: listing with exact member counts, and member pages.</summary>
-public sealed class CohortService(ICohortStore cohorts, IMembershipStore memberships, IUserProfileReader profiles, PartnerCatalog partners, TimeProvider time)
+internal sealed class CohortService(ICohortStore cohorts, IMembershipStore memberships, IUserProfileReader profiles, PartnerCatalog partners, TimeProvider time)
 {
     public const int MaxPageSize = 1000;
 

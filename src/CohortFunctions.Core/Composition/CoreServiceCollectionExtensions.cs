@@ -19,7 +19,7 @@ using Microsoft.Extensions.Options;
 namespace CohortFunctions.Composition;
 
 /// <summary>The one composition of the core services, shared by the Functions app, the local host and the tests.</summary>
-public static class CoreServiceCollectionExtensions
+internal static class CoreServiceCollectionExtensions
 {
     /// <summary>Registers options (validated at start), storage adapters and the application services.</summary>
     public static IServiceCollection AddCohortCore(this IServiceCollection services)

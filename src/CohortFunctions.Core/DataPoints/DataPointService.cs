@@ -6,10 +6,10 @@ using CohortFunctions.Workspaces;
 namespace CohortFunctions.DataPoints;
 
 /// <summary>Data points of a workspace over a range of UTC days.</summary>
-public sealed record DataPointReport(long Total, IReadOnlyList<DataPointDay> Days);
+internal sealed record DataPointReport(long Total, IReadOnlyList<DataPointDay> Days);
 
 /// <summary>Reports data points: one per effective membership change made by a partner postback.</summary>
-public sealed class DataPointService(IDataPointLedger ledger, PartnerCatalog partners, TimeProvider time)
+internal sealed class DataPointService(IDataPointLedger ledger, PartnerCatalog partners, TimeProvider time)
 {
     /// <summary>The longest range one report covers.</summary>
     public const int MaxDays = 366;

@@ -4,13 +4,13 @@ using CohortFunctions.Workspaces;
 namespace CohortFunctions.DataPoints;
 
 /// <summary>Data points of one partner on one UTC day.</summary>
-public sealed record DataPointDay(DateOnly Date, string Partner, long Count);
+internal sealed record DataPointDay(DateOnly Date, string Partner, long Count);
 
 /// <summary>
 /// The data point ledger (port; <c>AzureTableDataPointLedger</c> is the adapter): a row per committed membership
 /// batch, keyed by the batch id, so recording the same batch twice counts it once.
 /// </summary>
-public interface IDataPointLedger
+internal interface IDataPointLedger
 {
     Task RecordAsync(WorkspaceId workspace, string partner, DateOnly day, IReadOnlyList<DataPointEntry> entries, CancellationToken cancellationToken);
 

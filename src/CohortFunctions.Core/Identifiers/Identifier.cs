@@ -3,7 +3,7 @@ using System.Text;
 namespace CohortFunctions.Identifiers;
 
 /// <summary>The three ways a partner names a user in a postback.</summary>
-public enum IdentifierKind
+internal enum IdentifierKind
 {
     /// <summary><c>user_ids</c>: the platform's external id; matches identified users.</summary>
     ExternalId,
@@ -16,13 +16,13 @@ public enum IdentifierKind
 }
 
 /// <summary>A user alias: <c>alias_label</c> is the key or type, <c>alias_name</c> the value.</summary>
-public sealed record UserAlias(string AliasName, string AliasLabel);
+internal sealed record UserAlias(string AliasName, string AliasLabel);
 
 /// <summary>
 /// One identifier as a partner sends it. For aliases <see cref="Value"/> is the alias name and
 /// <see cref="AliasLabel"/> its label.
 /// </summary>
-public sealed record Identifier(IdentifierKind Kind, string Value, string? AliasLabel = null)
+internal sealed record Identifier(IdentifierKind Kind, string Value, string? AliasLabel = null)
 {
     public static Identifier External(string externalId) => new(IdentifierKind.ExternalId, externalId);
 
@@ -43,7 +43,7 @@ public sealed record Identifier(IdentifierKind Kind, string Value, string? Alias
 }
 
 /// <summary>What an identifier string may be: 1-1,024 characters of well-formed Unicode without control characters.</summary>
-public static class IdentifierRules
+internal static class IdentifierRules
 {
     public const int MaxLength = 1024;
 

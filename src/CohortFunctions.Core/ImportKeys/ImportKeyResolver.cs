@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace CohortFunctions.ImportKeys;
 
 /// <summary>Why a presented <c>client_secret</c> was or was not accepted.</summary>
-public enum ImportKeyStatus
+internal enum ImportKeyStatus
 {
     /// <summary>The key is valid for the partner that presented it.</summary>
     Valid,
@@ -23,7 +23,7 @@ public enum ImportKeyStatus
 }
 
 /// <summary>The outcome of resolving a <c>client_secret</c>: the workspace it opens, or why not.</summary>
-public sealed record ImportKeyResolution(ImportKeyStatus Status, WorkspaceId Workspace, string KeyHint)
+internal sealed record ImportKeyResolution(ImportKeyStatus Status, WorkspaceId Workspace, string KeyHint)
 {
     public static ImportKeyResolution Unknown { get; } = new(ImportKeyStatus.Unknown, default, "");
 }
@@ -32,7 +32,7 @@ public sealed record ImportKeyResolution(ImportKeyStatus Status, WorkspaceId Wor
 /// Resolves the <c>client_secret</c> of a postback to its workspace: one point read by hash, cached for at most
 /// <see cref="ImportKeysOptions.CacheSeconds"/>; <c>last_used_at</c> is written at most once per interval per instance.
 /// </summary>
-public sealed partial class ImportKeyResolver(
+internal sealed partial class ImportKeyResolver(
     IImportKeyStore store,
     IMemoryCache cache,
     TimeProvider time,

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace CohortFunctions.ImportKeys;
 
 /// <summary>The operator's side of data import keys: generate, list, invalidate.</summary>
-public sealed partial class ImportKeyService(
+internal sealed partial class ImportKeyService(
     IImportKeyStore store,
     PartnerCatalog partners,
     ImportKeyResolver resolver,

@@ -8,7 +8,7 @@ namespace CohortFunctions.Matching;
 /// Who an identifier belongs to. <see cref="Matchable"/> is false for a device id whose user has been identified:
 /// the row stays (so operators can still look the device up) but postbacks must not match it.
 /// </summary>
-public sealed record IdentifierOwner(UserId UserId, bool Matchable)
+internal sealed record IdentifierOwner(UserId UserId, bool Matchable)
 {
     /// <summary>
     /// When the index row was last written, by the app's clock; null when unknown. Matching only changes when the row
@@ -23,7 +23,7 @@ public sealed record IdentifierOwner(UserId UserId, bool Matchable)
 /// postback's identifiers is one point read each and no partition is hot. Written by the users feature; read by
 /// matching.
 /// </summary>
-public interface IIdentifierIndex
+internal interface IIdentifierIndex
 {
     Task<IdentifierOwner?> FindAsync(WorkspaceId workspace, Identifier identifier, CancellationToken cancellationToken);
 }

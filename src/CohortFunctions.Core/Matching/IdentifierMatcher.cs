@@ -8,16 +8,16 @@ using CohortFunctions.Workspaces;
 namespace CohortFunctions.Matching;
 
 /// <summary>An identifier that matched no user, with the last intent the request had for it.</summary>
-public sealed record UnmatchedIdentifier(Identifier Identifier, bool Remove);
+internal sealed record UnmatchedIdentifier(Identifier Identifier, bool Remove);
 
 /// <summary>An identifier that matched a user, with when its index row was last written (null when unknown).</summary>
-public sealed record MatchedIdentifier(Identifier Identifier, DateTimeOffset? IndexedAt);
+internal sealed record MatchedIdentifier(Identifier Identifier, DateTimeOffset? IndexedAt);
 
 /// <summary>
 /// The users a postback's identifiers resolved to, each with its final wanted state; the identifiers that matched;
 /// and those that matched no one.
 /// </summary>
-public sealed record MatchResult(IReadOnlyList<MembershipChange> Changes, IReadOnlyList<MatchedIdentifier> Matched, IReadOnlyList<UnmatchedIdentifier> Unmatched);
+internal sealed record MatchResult(IReadOnlyList<MembershipChange> Changes, IReadOnlyList<MatchedIdentifier> Matched, IReadOnlyList<UnmatchedIdentifier> Unmatched);
 
 /// <summary>
 /// Resolves a postback's identifiers to existing users (never creating any), by Braze's rules: <c>user_ids</c>
@@ -25,7 +25,7 @@ public sealed record MatchResult(IReadOnlyList<MembershipChange> Changes, IReadO
 /// anonymous now. Changes apply in request order, so for one user the last change wins, however many of its
 /// identifiers the request used. One point read per distinct identifier, in parallel.
 /// </summary>
-public sealed class IdentifierMatcher(IIdentifierIndex index)
+internal sealed class IdentifierMatcher(IIdentifierIndex index)
 {
     private const int LookupParallelism = 64;
 

@@ -5,10 +5,10 @@ using CohortFunctions.Workspaces;
 namespace CohortFunctions.Memberships;
 
 /// <summary>One user's wanted state in a cohort: in (<see cref="Add"/>) or out.</summary>
-public sealed record MembershipChange(UserId User, bool Add);
+internal sealed record MembershipChange(UserId User, bool Add);
 
 /// <summary>What applying changes did: only effective changes count as added or removed.</summary>
-public sealed record MembershipResult(int Added, int Removed, int Unchanged)
+internal sealed record MembershipResult(int Added, int Removed, int Unchanged)
 {
     public static MembershipResult None { get; } = new(0, 0, 0);
 
@@ -23,19 +23,19 @@ public sealed record MembershipResult(int Added, int Removed, int Unchanged)
 /// Why a batch of changes is being applied: a partner postback counts one data point per effective change;
 /// merges and deletions count none.
 /// </summary>
-public sealed record ChangeOrigin(string? PostbackId, DateOnly Day, bool CountsDataPoints)
+internal sealed record ChangeOrigin(string? PostbackId, DateOnly Day, bool CountsDataPoints)
 {
     public static ChangeOrigin Maintenance(DateOnly day) => new(null, day, false);
 }
 
 /// <summary>A data point ledger entry: the effective changes of one committed membership batch.</summary>
-public sealed record DataPointEntry(string BatchId, string PostbackId, int Count);
+internal sealed record DataPointEntry(string BatchId, string PostbackId, int Count);
 
 /// <summary>A page of a cohort's members, in shard then user id order.</summary>
-public sealed record MemberPage(IReadOnlyList<UserId> Members, string? Continuation);
+internal sealed record MemberPage(IReadOnlyList<UserId> Members, string? Continuation);
 
 /// <summary>Cohort memberships (port; <c>AzureTableMembershipStore</c> is the adapter).</summary>
-public interface IMembershipStore
+internal interface IMembershipStore
 {
     /// <summary>
     /// Applies the changes of users that all live in one shard, exactly: adds of non-members and removes of members

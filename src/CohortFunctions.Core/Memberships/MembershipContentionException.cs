@@ -4,7 +4,7 @@ namespace CohortFunctions.Memberships;
 /// Membership changes could not be committed because concurrent writers kept changing the same members. Nothing
 /// was half-applied; the request is answered 503 and the sender's retry applies it.
 /// </summary>
-public sealed class MembershipContentionException : Exception
+internal sealed class MembershipContentionException : Exception
 {
     public MembershipContentionException()
     {

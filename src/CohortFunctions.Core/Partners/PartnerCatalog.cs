@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace CohortFunctions.Partners;
 
 /// <summary>A configured partner, e.g. Amplitude.</summary>
-public sealed class Partner
+internal sealed class Partner
 {
     private readonly byte[][] _apiKeyDigests;
 
@@ -51,7 +51,7 @@ public sealed class Partner
 }
 
 /// <summary>The partners this installation is configured for.</summary>
-public sealed class PartnerCatalog(IOptions<PartnersOptions> options)
+internal sealed class PartnerCatalog(IOptions<PartnersOptions> options)
 {
     private readonly Dictionary<string, Partner> _partners = options.Value.ToDictionary(
         p => p.Key.ToLowerInvariant(),

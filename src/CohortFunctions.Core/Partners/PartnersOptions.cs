@@ -9,7 +9,7 @@ namespace CohortFunctions.Partners;
 /// (<c>/partners/{partner}/...</c>). Bound from the <c>Partners</c> section, e.g.
 /// <c>Partners__amplitude__DisplayName=Amplitude</c> and <c>Partners__amplitude__ApiKeys__0=...</c>.
 /// </summary>
-public sealed class PartnersOptions : Dictionary<string, PartnerOptions>
+internal sealed class PartnersOptions : Dictionary<string, PartnerOptions>
 {
     public const string SectionName = "Partners";
 
@@ -33,7 +33,7 @@ public sealed class PartnersOptions : Dictionary<string, PartnerOptions>
 }
 
 /// <summary>One configured partner.</summary>
-public sealed class PartnerOptions
+internal sealed class PartnerOptions
 {
     /// <summary>Shown in cohort display names, e.g. <c>[Amplitude] Power users: abc123</c>.</summary>
     public string DisplayName { get; set; } = "";

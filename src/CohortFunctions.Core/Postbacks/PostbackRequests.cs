@@ -8,7 +8,7 @@ using CohortFunctions.Results;
 namespace CohortFunctions.Postbacks;
 
 /// <summary>The credentials every partner request carries in its body.</summary>
-public sealed record PartnerCredentials(string? PartnerApiKey, string? ClientSecret)
+internal sealed record PartnerCredentials(string? PartnerApiKey, string? ClientSecret)
 {
     public static PartnerCredentials From(JsonElement body) =>
         new(StringOrNull(body, "partner_api_key"), StringOrNull(body, "client_secret"));
@@ -17,7 +17,7 @@ public sealed record PartnerCredentials(string? PartnerApiKey, string? ClientSec
 }
 
 /// <summary>One element of <c>cohort_changes</c>: identifiers to add, or to remove when <see cref="ShouldRemove"/>.</summary>
-public sealed record CohortChange(IReadOnlyList<string> UserIds, IReadOnlyList<string> DeviceIds, IReadOnlyList<UserAlias> Aliases, bool ShouldRemove)
+internal sealed record CohortChange(IReadOnlyList<string> UserIds, IReadOnlyList<string> DeviceIds, IReadOnlyList<UserAlias> Aliases, bool ShouldRemove)
 {
     public int IdCount => UserIds.Count + DeviceIds.Count + Aliases.Count;
 
@@ -29,7 +29,7 @@ public sealed record CohortChange(IReadOnlyList<string> UserIds, IReadOnlyList<s
 }
 
 /// <summary>The body of <c>POST /partners/{partner}/cohorts/users</c>, validated in Braze's order.</summary>
-public sealed record CohortChangesRequest(string CohortId, IReadOnlyList<CohortChange> Changes)
+internal sealed record CohortChangesRequest(string CohortId, IReadOnlyList<CohortChange> Changes)
 {
     public int IdCount => Changes.Sum(c => c.IdCount);
 
@@ -158,7 +158,7 @@ public sealed record CohortChangesRequest(string CohortId, IReadOnlyList<CohortC
 }
 
 /// <summary>The body of <c>POST /partners/{partner}/cohorts</c>, validated in Braze's order.</summary>
-public sealed partial record CohortNameRequest(string CohortId, string Name, DateTimeOffset CreatedAt)
+internal sealed partial record CohortNameRequest(string CohortId, string Name, DateTimeOffset CreatedAt)
 {
     /// <summary>Longest cohort name kept; longer names are rejected as invalid.</summary>
     public const int MaxNameLength = 1024;

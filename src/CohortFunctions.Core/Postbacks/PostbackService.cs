@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace CohortFunctions.Postbacks;
 
 /// <summary>What a users postback did; Braze answers only <c>{"message": "success"}</c>, the counts are ours.</summary>
-public sealed record PostbackSummary(int Added, int Removed, int Unchanged, int Unmatched, int DataPoints)
+internal sealed record PostbackSummary(int Added, int Removed, int Unchanged, int Unmatched, int DataPoints)
 {
     public static PostbackSummary Empty { get; } = new(0, 0, 0, 0, 0);
 }
@@ -23,7 +23,7 @@ public sealed record PostbackSummary(int Added, int Removed, int Unchanged, int 
 /// membership batches per shard (exact counts) → data point ledger. Its cost grows with its own size only: one
 /// point read per identifier, then one transaction per ≤ 99 changes in each of the user shards it touches.
 /// </summary>
-public sealed partial class PostbackService(
+internal sealed partial class PostbackService(
     PartnerAuthenticator authenticator,
     ICohortStore cohorts,
     IdentifierMatcher matcher,

@@ -1,7 +1,7 @@
 namespace CohortFunctions.Results;
 
 /// <summary>What went wrong in an expected way: a value that the HTTP layer maps to a status code in one place.</summary>
-public enum FailureKind
+internal enum FailureKind
 {
     /// <summary>The request is malformed or breaks a rule (400).</summary>
     Invalid,
@@ -20,7 +20,7 @@ public enum FailureKind
 }
 
 /// <summary>An expected failure with the message a caller sees.</summary>
-public sealed record Failure(FailureKind Kind, string Message)
+internal sealed record Failure(FailureKind Kind, string Message)
 {
     public static Failure Invalid(string message) => new(FailureKind.Invalid, message);
 
@@ -32,7 +32,7 @@ public sealed record Failure(FailureKind Kind, string Message)
 }
 
 /// <summary>Either a value or an expected <see cref="Failure"/>; exceptions stay for the unexpected.</summary>
-public readonly record struct Result<T>
+internal readonly record struct Result<T>
 {
     private Result(T? value, Failure? failure)
     {
@@ -52,7 +52,7 @@ public readonly record struct Result<T>
 }
 
 /// <summary>Builds results where an implicit conversion would not read well (e.g. interfaces).</summary>
-public static class Result
+internal static class Result
 {
     public static Result<T> Success<T>(T value) => value;
 

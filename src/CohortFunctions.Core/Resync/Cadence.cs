@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace CohortFunctions.Resync;
 
 /// <summary>How often a sender syncs a cohort, and so how often its pending identifiers are retried.</summary>
-public enum Cadence
+internal enum Cadence
 {
     /// <summary>A one-time sync: one retry pass an hour after the last postback, then none.</summary>
     Once,
@@ -19,7 +19,7 @@ public enum Cadence
 }
 
 /// <summary>Names, intervals and due times of cadences.</summary>
-public static class Cadences
+internal static class Cadences
 {
     public const Cadence Default = Cadence.Hourly;
 

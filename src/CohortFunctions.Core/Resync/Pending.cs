@@ -6,13 +6,13 @@ using CohortFunctions.Workspaces;
 namespace CohortFunctions.Resync;
 
 /// <summary>An identifier of a cohort that matched no user when it was sent, with the intent it was sent with.</summary>
-public sealed record PendingIdentifier(Identifier Identifier, bool Remove, DateTimeOffset At, bool Superseded, object Version);
+internal sealed record PendingIdentifier(Identifier Identifier, bool Remove, DateTimeOffset At, bool Superseded, object Version);
 
 /// <summary>
 /// Where a walk over a cohort's pending identifiers stands: the bucket and the last row read. Stored between runs
 /// so a large backlog is worked off across runs without re-reading finished buckets.
 /// </summary>
-public readonly record struct PendingCursor(int Bucket, string? After)
+internal readonly record struct PendingCursor(int Bucket, string? After)
 {
     public const int Buckets = 16;
 
@@ -41,7 +41,7 @@ public readonly record struct PendingCursor(int Bucket, string? After)
 /// <see cref="PendingCursor.Buckets"/> partitions by a stable hash of the identifier. A later postback about the same
 /// identifier replaces its row: unmatched again, with its new intent; matched, with a tombstone.
 /// </summary>
-public interface IPendingStore
+internal interface IPendingStore
 {
     Task RecordAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<UnmatchedIdentifier> unmatched, DateTimeOffset at, CancellationToken cancellationToken);
 

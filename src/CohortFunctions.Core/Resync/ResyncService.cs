@@ -15,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace CohortFunctions.Resync;
 
 /// <summary>What one resync pass (or the part of it that fit in its budget) did.</summary>
-public sealed record ResyncOutcome(int Retried, int Applied, int Expired, int StillPending, bool Complete)
+internal sealed record ResyncOutcome(int Retried, int Applied, int Expired, int StillPending, bool Complete)
 {
     public static ResyncOutcome Nothing { get; } = new(0, 0, 0, 0, true);
 
@@ -27,7 +27,7 @@ public sealed record ResyncOutcome(int Retried, int Applied, int Expired, int St
 }
 
 /// <summary>What a timer run did over all due cohorts.</summary>
-public sealed record ResyncRunSummary(int CohortsDue, int CohortsPassed, int CohortsBusy, int CohortsFailed, ResyncOutcome Totals, TimeSpan Elapsed);
+internal sealed record ResyncRunSummary(int CohortsDue, int CohortsPassed, int CohortsBusy, int CohortsFailed, ResyncOutcome Totals, TimeSpan Elapsed);
 
 /// <summary>
 /// Deferred matching: identifiers that matched no user are retried at each cohort's cadence and applied exactly as
@@ -36,7 +36,7 @@ public sealed record ResyncRunSummary(int CohortsDue, int CohortsPassed, int Coh
 /// Applying is idempotent and pending rows are deleted only after their changes committed, so a pass that dies
 /// half-way is completed by the next one without double counting.
 /// </summary>
-public sealed partial class ResyncService(
+internal sealed partial class ResyncService(
     ICohortStore cohorts,
     IResyncStateStore state,
     IPendingStore pending,

@@ -7,7 +7,7 @@ namespace CohortFunctions.Segments;
 /// Sorted id streams a segment is evaluated over, one user shard at a time: a cohort's members, and every user of
 /// the workspace (the universe of <c>excludes</c>). Both stream in user id order, a storage page at a time.
 /// </summary>
-public interface ISegmentSource
+internal interface ISegmentSource
 {
     /// <summary>Member user ids of <paramref name="cohort"/> in <paramref name="shard"/>, after <paramref name="after"/>.</summary>
     IAsyncEnumerable<string> MembersAsync(WorkspaceId workspace, CohortRef cohort, char shard, string? after, int pageSize, CancellationToken cancellationToken);
@@ -20,7 +20,7 @@ public interface ISegmentSource
 /// Turns a filter into a stream of the qualifying user ids of one shard. <c>excludes</c> inside an <c>and</c> with a
 /// positive condition is a difference against that condition, so "A and not B" reads A and B, never every user.
 /// </summary>
-public sealed class SegmentEvaluator(ISegmentSource source)
+internal sealed class SegmentEvaluator(ISegmentSource source)
 {
     public IAsyncEnumerable<string> Evaluate(
         WorkspaceId workspace,

@@ -5,7 +5,7 @@ using CohortFunctions.Workspaces;
 namespace CohortFunctions.Segments;
 
 /// <summary>A saved segment: a name and a filter over partner cohorts, used to target campaigns.</summary>
-public sealed record Segment(string SegmentId, string Name, SegmentFilter Filter, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+internal sealed record Segment(string SegmentId, string Name, SegmentFilter Filter, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
@@ -15,7 +15,7 @@ public sealed record Segment(string SegmentId, string Name, SegmentFilter Filter
 }
 
 /// <summary>Where segments are kept (port; <c>AzureTableSegmentStore</c> is the adapter).</summary>
-public interface ISegmentStore
+internal interface ISegmentStore
 {
     Task AddAsync(WorkspaceId workspace, Segment segment, CancellationToken cancellationToken);
 

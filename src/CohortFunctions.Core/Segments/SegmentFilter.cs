@@ -6,7 +6,7 @@ namespace CohortFunctions.Segments;
 /// A segment's filter: a tree of cohort conditions. <c>includes</c> means "member of the cohort", <c>excludes</c>
 /// "not a member" (over every user of the workspace), <c>and</c>/<c>or</c> combine one or more filters.
 /// </summary>
-public abstract record SegmentFilter
+internal abstract record SegmentFilter
 {
     /// <summary>Every cohort condition in the tree, in order.</summary>
     public abstract IEnumerable<CohortRef> Cohorts();
@@ -16,7 +16,7 @@ public abstract record SegmentFilter
 }
 
 /// <summary>Users who are members of <see cref="Cohort"/>.</summary>
-public sealed record IncludesFilter(CohortRef Cohort) : SegmentFilter
+internal sealed record IncludesFilter(CohortRef Cohort) : SegmentFilter
 {
     public override int Depth => 1;
 
@@ -24,7 +24,7 @@ public sealed record IncludesFilter(CohortRef Cohort) : SegmentFilter
 }
 
 /// <summary>Users of the workspace who are not members of <see cref="Cohort"/>.</summary>
-public sealed record ExcludesFilter(CohortRef Cohort) : SegmentFilter
+internal sealed record ExcludesFilter(CohortRef Cohort) : SegmentFilter
 {
     public override int Depth => 1;
 
@@ -32,7 +32,7 @@ public sealed record ExcludesFilter(CohortRef Cohort) : SegmentFilter
 }
 
 /// <summary>Users matching every one of <see cref="Filters"/>.</summary>
-public sealed record AndFilter(IReadOnlyList<SegmentFilter> Filters) : SegmentFilter
+internal sealed record AndFilter(IReadOnlyList<SegmentFilter> Filters) : SegmentFilter
 {
     public override int Depth => 1 + Filters.Max(f => f.Depth);
 
@@ -40,7 +40,7 @@ public sealed record AndFilter(IReadOnlyList<SegmentFilter> Filters) : SegmentFi
 }
 
 /// <summary>Users matching at least one of <see cref="Filters"/>.</summary>
-public sealed record OrFilter(IReadOnlyList<SegmentFilter> Filters) : SegmentFilter
+internal sealed record OrFilter(IReadOnlyList<SegmentFilter> Filters) : SegmentFilter
 {
     public override int Depth => 1 + Filters.Max(f => f.Depth);
 

@@ -4,7 +4,7 @@ using Azure;
 namespace CohortFunctions.Storage;
 
 /// <summary>Tells a storage outage or throttling (answered 503, worth a retry) from a bug (answered 500).</summary>
-public static class StorageFailures
+internal static class StorageFailures
 {
     /// <summary>The error code of a request to a table that does not exist (any more): the tables are created again, so retrying helps.</summary>
     public const string TableNotFound = "TableNotFound";

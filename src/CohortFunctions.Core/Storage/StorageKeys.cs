@@ -13,7 +13,7 @@ namespace CohortFunctions.Storage;
 /// <see cref="KeyEncoding"/>. Every partition of tenant data starts with the workspace id, so one workspace's keys
 /// can never address another's rows.
 /// </summary>
-public static class StorageKeys
+internal static class StorageKeys
 {
     /// <summary>RowKey of a membership partition's compacted member count. Sorts after every user id.</summary>
     public const string MemberCountRow = "~count";

@@ -4,16 +4,16 @@ using CohortFunctions.Identifiers;
 namespace CohortFunctions.Users;
 
 /// <summary>Why the entry at <see cref="Index"/> of a batch request was not applied.</summary>
-public sealed record UserEntryError(int Index, string Message);
+internal sealed record UserEntryError(int Index, string Message);
 
 /// <summary>What <c>POST .../users</c> did: entries applied as new users, as updates, and the rejected ones.</summary>
-public sealed record UpsertUsersOutcome(int Created, int Updated, IReadOnlyList<UserEntryError> Errors);
+internal sealed record UpsertUsersOutcome(int Created, int Updated, IReadOnlyList<UserEntryError> Errors);
 
 /// <summary>What <c>POST .../users/identify</c> did: users identified in place, merged into an existing user, rejected entries.</summary>
-public sealed record IdentifyUsersOutcome(int Identified, int Merged, IReadOnlyList<UserEntryError> Errors);
+internal sealed record IdentifyUsersOutcome(int Identified, int Merged, IReadOnlyList<UserEntryError> Errors);
 
 /// <summary>A user as a lookup shows it: the profile and the cohorts it is a member of.</summary>
-public sealed record UserDetails(UserProfile Profile, IReadOnlyList<CohortRef> Cohorts);
+internal sealed record UserDetails(UserProfile Profile, IReadOnlyList<CohortRef> Cohorts);
 
 /// <summary>How one entry of a batch request ended.</summary>
 internal enum EntryResult

@@ -10,11 +10,11 @@ namespace CohortFunctions.Users;
 /// One entry of a batch request, at <see cref="Index"/> in the request's array: what it asks for, or why its JSON
 /// shape was wrong. Invalid entries are reported in the response; the others are applied.
 /// </summary>
-public sealed record RequestEntry<T>(int Index, T? Value, string? Error)
+internal sealed record RequestEntry<T>(int Index, T? Value, string? Error)
     where T : class;
 
 /// <summary>Builds <see cref="RequestEntry{T}"/>s.</summary>
-public static class RequestEntry
+internal static class RequestEntry
 {
     public static RequestEntry<T> Valid<T>(int index, T value)
         where T : class => new(index, value, null);
@@ -24,10 +24,10 @@ public static class RequestEntry
 }
 
 /// <summary>One element of <c>users</c> as sent; its values are checked by <see cref="UserService"/>.</summary>
-public sealed record UserUpsert(string? ExternalId, IReadOnlyList<string> DeviceIds, IReadOnlyList<UserAlias> Aliases);
+internal sealed record UserUpsert(string? ExternalId, IReadOnlyList<string> DeviceIds, IReadOnlyList<UserAlias> Aliases);
 
 /// <summary>The body of <c>POST /manage/workspaces/{ws}/users</c>: <c>{"users": [...]}</c>.</summary>
-public sealed record UpsertUsersRequest(IReadOnlyList<RequestEntry<UserUpsert>> Users)
+internal sealed record UpsertUsersRequest(IReadOnlyList<RequestEntry<UserUpsert>> Users)
 {
     public const int MaxUsers = 1000;
 
@@ -114,10 +114,10 @@ public sealed record UpsertUsersRequest(IReadOnlyList<RequestEntry<UserUpsert>> 
 }
 
 /// <summary>One element of <c>identify</c>: the anonymous user (by exactly one of device id and alias) and its external id.</summary>
-public sealed record IdentifyUser(string ExternalId, string? DeviceId, UserAlias? UserAlias);
+internal sealed record IdentifyUser(string ExternalId, string? DeviceId, UserAlias? UserAlias);
 
 /// <summary>The body of <c>POST /manage/workspaces/{ws}/users/identify</c>: <c>{"identify": [...]}</c>.</summary>
-public sealed record IdentifyUsersRequest(IReadOnlyList<RequestEntry<IdentifyUser>> Users)
+internal sealed record IdentifyUsersRequest(IReadOnlyList<RequestEntry<IdentifyUser>> Users)
 {
     /// <summary>Braze's <c>/users/identify</c> takes 50 per request; a merge also moves cohort memberships, so we keep that.</summary>
     public const int MaxUsers = 50;
@@ -181,7 +181,7 @@ public sealed record IdentifyUsersRequest(IReadOnlyList<RequestEntry<IdentifyUse
 /// The query of <c>GET /manage/workspaces/{ws}/users/lookup</c>: exactly one of <c>external_id</c>, <c>device_id</c>,
 /// or <c>alias_name</c> with <c>alias_label</c>. Other parameters (such as the function key's <c>code</c>) are ignored.
 /// </summary>
-public sealed record UserLookupRequest(Identifier Identifier)
+internal sealed record UserLookupRequest(Identifier Identifier)
 {
     public const string UsageMessage = "Give exactly one of external_id, device_id, or alias_name with alias_label.";
 

@@ -12,7 +12,7 @@ namespace CohortFunctions.Users;
 /// device id matching an identified user. Every step is conditional on the state it expects, so repeating a request
 /// that crashed halfway completes it.
 /// </summary>
-public sealed partial class UserService
+internal sealed partial class UserService
 {
     /// <summary><c>POST .../users/identify</c>.</summary>
     public async Task<Result<IdentifyUsersOutcome>> IdentifyAsync(string? workspace, JsonElement body, CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ namespace CohortFunctions.Users;
 /// identifier belongs to at most one user however requests interleave; every step can be repeated.
 /// </para>
 /// </summary>
-public sealed partial class UserService(
+internal sealed partial class UserService(
     IUserStore store,
     IIdentifierIndex index,
     IUserMemberships memberships,

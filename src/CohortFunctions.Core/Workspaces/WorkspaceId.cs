@@ -7,7 +7,7 @@ namespace CohortFunctions.Workspaces;
 /// A tenant of the platform. Workspaces are created implicitly by the first key generated for them; the id is
 /// also a safe Table Storage key fragment because of its restricted alphabet.
 /// </summary>
-public readonly partial record struct WorkspaceId
+internal readonly partial record struct WorkspaceId
 {
     private WorkspaceId(string value) => Value = value;
 

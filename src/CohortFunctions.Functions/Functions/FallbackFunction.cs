@@ -12,7 +12,7 @@ namespace CohortFunctions.App.Functions;
 /// Answers what no other function matches: 405 with <c>Allow</c> when the path is a known route called with the
 /// wrong method, 404 otherwise, both as JSON. Route precedence puts this catch-all after every other route.
 /// </summary>
-public sealed class FallbackFunction
+internal sealed class FallbackFunction
 {
     private static readonly IReadOnlyList<(TemplateMatcher Matcher, IReadOnlyList<string> Methods)> Known =
         [.. FunctionCatalog.App.Http

@@ -8,7 +8,7 @@ namespace CohortFunctions.App.Http;
 /// A JSON response in the app's conventions. Executed the same way by the Functions host and by the local host,
 /// without MVC formatters, so both write byte-identical answers.
 /// </summary>
-public sealed class ApiResult(int statusCode, object? body, IReadOnlyDictionary<string, string>? headers = null) : IActionResult
+internal sealed class ApiResult(int statusCode, object? body, IReadOnlyDictionary<string, string>? headers = null) : IActionResult
 {
     public int StatusCode { get; } = statusCode;
 
@@ -44,7 +44,7 @@ public sealed class ApiResult(int statusCode, object? body, IReadOnlyDictionary<
 }
 
 /// <summary>Headers every response of the app carries: nothing here is cacheable or meant to be sniffed or framed.</summary>
-public static class SecurityHeaders
+internal static class SecurityHeaders
 {
     public static void Apply(HttpResponse response)
     {

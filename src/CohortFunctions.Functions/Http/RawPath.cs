@@ -7,7 +7,7 @@ namespace CohortFunctions.App.Http;
 /// Reads URL-encoded ids from the raw request target. ASP.NET Core decodes route values except <c>%2F</c>, so an id
 /// containing <c>/</c> or a literal <c>%2F</c> would not round-trip through a route value; the raw path does.
 /// </summary>
-public static class RawPath
+internal static class RawPath
 {
     /// <summary>The decoded path segment at <paramref name="index"/> (0-based), or <paramref name="fallback"/>.</summary>
     public static string? Segment(HttpRequest request, int index, string? fallback)

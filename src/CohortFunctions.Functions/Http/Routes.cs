@@ -4,7 +4,7 @@ namespace CohortFunctions.App.Http;
 /// Every route of the app. host.json sets an empty route prefix, so these sit at the app root: the partner routes
 /// exactly where Braze has them, the management API under <c>manage/</c> (the host reserves <c>admin/</c>).
 /// </summary>
-public static class Routes
+internal static class Routes
 {
     public const string Health = "health";
 

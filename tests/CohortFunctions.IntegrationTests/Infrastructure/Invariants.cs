@@ -18,7 +18,7 @@ namespace CohortFunctions.IntegrationTests.Infrastructure;
 /// </code>
 /// Keys come from the app's own <see cref="StorageKeys"/>, so the checks read exactly the rows the app writes.
 /// </summary>
-public sealed class StorageInvariants
+internal sealed class StorageInvariants
 {
     private readonly TableServiceClient _service;
     private readonly TableNames _names;

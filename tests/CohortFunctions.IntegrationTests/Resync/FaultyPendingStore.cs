@@ -32,7 +32,7 @@ public sealed class PendingFaults
     }
 
     /// <summary>Throws when this call is the armed one.</summary>
-    public void Check(string method, WorkspaceId workspace)
+    internal void Check(string method, WorkspaceId workspace)
     {
         lock (_gate)
         {

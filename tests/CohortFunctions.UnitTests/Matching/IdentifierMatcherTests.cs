@@ -9,7 +9,7 @@ using Moq;
 namespace CohortFunctions.UnitTests.Matching;
 
 /// <summary>
-/// Braze's matching rules (domain-spec §1.4, §3.6): external ids and aliases match their owner, device ids only
+/// Braze's matching rules: external ids and aliases match their owner, device ids only
 /// users who are anonymous now; per user the last change of the request wins, whichever identifier it used.
 /// </summary>
 public sealed class IdentifierMatcherTests
@@ -76,11 +76,14 @@ public sealed class IdentifierMatcherTests
     }
 
     [Theory]
-    [InlineData(IdentifierKind.ExternalId)]
-    [InlineData(IdentifierKind.DeviceId)]
-    [InlineData(IdentifierKind.Alias)]
-    public void Matches_NoOwner_Unmatched(IdentifierKind kind)
+    [InlineData((int)IdentifierKind.ExternalId)]
+    [InlineData((int)IdentifierKind.DeviceId)]
+    [InlineData((int)IdentifierKind.Alias)]
+    public void Matches_NoOwner_Unmatched(int kindValue)
     {
+        // Arrange
+        var kind = (IdentifierKind)kindValue;
+
         // Act
         var user = IdentifierMatcher.Matches(new Identifier(kind, "nobody", kind == IdentifierKind.Alias ? "label" : null), owner: null);
 

@@ -21,7 +21,7 @@ namespace CohortFunctions.UnitTests.Postbacks;
 /// A <see cref="PostbackService"/> over mocked ports and the real authenticator, matcher and key resolver, with two
 /// partners and three data import keys: one valid for Amplitude, one invalidated, one issued for Segment.
 /// </summary>
-public sealed class PostbackServiceHarness : IDisposable
+internal sealed class PostbackServiceHarness : IDisposable
 {
     public const string Partner = "amplitude";
 

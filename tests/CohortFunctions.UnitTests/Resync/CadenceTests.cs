@@ -5,12 +5,15 @@ namespace CohortFunctions.UnitTests.Resync;
 public sealed class CadenceTests
 {
     [Theory]
-    [InlineData("once", Cadence.Once)]
-    [InlineData("daily", Cadence.Daily)]
-    [InlineData("hourly", Cadence.Hourly)]
-    [InlineData("realtime", Cadence.Realtime)]
-    public void TryParse_EveryName_ParsesAndNamesBack(string name, Cadence expected)
+    [InlineData("once", (int)Cadence.Once)]
+    [InlineData("daily", (int)Cadence.Daily)]
+    [InlineData("hourly", (int)Cadence.Hourly)]
+    [InlineData("realtime", (int)Cadence.Realtime)]
+    public void TryParse_EveryName_ParsesAndNamesBack(string name, int expectedValue)
     {
+        // Arrange
+        var expected = (Cadence)expectedValue;
+
         // Act
         var parsed = Cadences.TryParse(name, out var cadence);
 

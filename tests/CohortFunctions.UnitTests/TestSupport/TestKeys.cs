@@ -4,7 +4,7 @@ using CohortFunctions.Workspaces;
 namespace CohortFunctions.UnitTests.TestSupport;
 
 /// <summary>Stored data import keys for tests, with the secret they were made from.</summary>
-public static class TestKeys
+internal static class TestKeys
 {
     public static readonly DateTimeOffset CreatedAt = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
