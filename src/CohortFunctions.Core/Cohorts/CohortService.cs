@@ -7,23 +7,6 @@ using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Cohorts;
 
-/// <summary>A cohort as the management API shows it.</summary>
-internal sealed record CohortView(
-    string Partner,
-    string CohortId,
-    string Name,
-    string DisplayName,
-    DateTimeOffset CreatedAt,
-    long MemberCount,
-    DateTimeOffset? LastSyncedAt,
-    string Cadence,
-    DateTimeOffset? LastResyncAt,
-    DateTimeOffset? NextResyncAt,
-    bool Stale);
-
-/// <summary>A page of a cohort's members with what an operator recognises them by.</summary>
-internal sealed record MembersView(IReadOnlyList<UserSummary> Members, string? Continuation);
-
 /// <summary>The operator's view of imported cohorts: listing with exact member counts, and member pages.</summary>
 internal sealed class CohortService(ICohortStore cohorts, IMembershipStore memberships, IUserProfileReader profiles, PartnerCatalog partners, TimeProvider time)
 {

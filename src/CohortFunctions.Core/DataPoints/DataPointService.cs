@@ -5,9 +5,6 @@ using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.DataPoints;
 
-/// <summary>Data points of a workspace over a range of UTC days.</summary>
-internal sealed record DataPointReport(long Total, IReadOnlyList<DataPointDay> Days);
-
 /// <summary>Reports data points: one per effective membership change made by a partner postback.</summary>
 internal sealed class DataPointService(IDataPointLedger ledger, PartnerCatalog partners, TimeProvider time)
 {

@@ -14,9 +14,3 @@ internal sealed record DataImportKey(
 {
     public bool IsValid => InvalidatedAt is null;
 }
-
-/// <summary>A key as stored: the operator's view plus the hash the secret is recognised by.</summary>
-internal sealed record StoredImportKey(DataImportKey Key, string SecretHash);
-
-/// <summary>A freshly generated key: the only moment the secret exists outside the sender's hands.</summary>
-internal sealed record GeneratedImportKey(DataImportKey Key, string Secret);

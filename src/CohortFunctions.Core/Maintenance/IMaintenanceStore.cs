@@ -3,9 +3,6 @@ using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Maintenance;
 
-/// <summary>What compacting one cohort's member counts did.</summary>
-internal sealed record CompactionResult(int DeltasFolded, int LedgerRowsRewritten);
-
 /// <summary>Storage work of the maintenance timer (port).</summary>
 internal interface IMaintenanceStore
 {

@@ -7,18 +7,6 @@ using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Matching;
 
-/// <summary>An identifier that matched no user, with the last intent the request had for it.</summary>
-internal sealed record UnmatchedIdentifier(Identifier Identifier, bool Remove);
-
-/// <summary>An identifier that matched a user, with when its index row was last written (null when unknown).</summary>
-internal sealed record MatchedIdentifier(Identifier Identifier, DateTimeOffset? IndexedAt);
-
-/// <summary>
-/// The users a postback's identifiers resolved to, each with its final wanted state; the identifiers that matched;
-/// and those that matched no one.
-/// </summary>
-internal sealed record MatchResult(IReadOnlyList<MembershipChange> Changes, IReadOnlyList<MatchedIdentifier> Matched, IReadOnlyList<UnmatchedIdentifier> Unmatched);
-
 /// <summary>
 /// Resolves a postback's identifiers to existing users (never creating any), by Braze's rules: <c>user_ids</c>
 /// match identified users by external id, <c>aliases</c> match any user, <c>device_ids</c> match only users who are

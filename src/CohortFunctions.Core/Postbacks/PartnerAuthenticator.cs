@@ -2,12 +2,8 @@ using System.Text.Json;
 using CohortFunctions.ImportKeys;
 using CohortFunctions.Partners;
 using CohortFunctions.Results;
-using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Postbacks;
-
-/// <summary>A partner request whose credentials were accepted: which partner, for which workspace.</summary>
-internal sealed record AuthenticatedPartner(Partner Partner, WorkspaceId Workspace);
 
 /// <summary>
 /// Checks a partner request's body credentials in Braze's order: the partner API key, then the data import key

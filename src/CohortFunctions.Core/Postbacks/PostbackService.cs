@@ -12,12 +12,6 @@ using Microsoft.Extensions.Logging;
 
 namespace CohortFunctions.Postbacks;
 
-/// <summary>What a users postback did; Braze answers only <c>{"message": "success"}</c>, the counts are ours.</summary>
-internal sealed record PostbackSummary(int Added, int Removed, int Unchanged, int Unmatched, int DataPoints)
-{
-    public static PostbackSummary Empty { get; } = new(0, 0, 0, 0, 0);
-}
-
 /// <summary>
 /// The partner endpoints' work. A users postback flows: credentials → validation → identifier matching →
 /// membership batches per shard (exact counts) → data point ledger. Its cost grows with its own size only: one

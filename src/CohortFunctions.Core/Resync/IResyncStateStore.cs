@@ -3,9 +3,6 @@ using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Resync;
 
-/// <summary>A cohort's resync lease: held by one run at a time, with where that run's pass stands.</summary>
-internal sealed record ResyncLease(string Owner, PendingCursor Cursor);
-
 /// <summary>
 /// The resync state kept on a cohort's row (port): cadence, whether identifiers are pending, the lease that keeps
 /// runs from overlapping on one cohort (across instances too), and the cursor of an unfinished pass.

@@ -14,21 +14,6 @@ using Microsoft.Extensions.Options;
 
 namespace CohortFunctions.Resync;
 
-/// <summary>What one resync pass (or the part of it that fit in its budget) did.</summary>
-internal sealed record ResyncOutcome(int Retried, int Applied, int Expired, int StillPending, bool Complete)
-{
-    public static ResyncOutcome Nothing { get; } = new(0, 0, 0, 0, true);
-
-    public ResyncOutcome Plus(ResyncOutcome other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        return new(Retried + other.Retried, Applied + other.Applied, Expired + other.Expired, StillPending + other.StillPending, Complete && other.Complete);
-    }
-}
-
-/// <summary>What a timer run did over all due cohorts.</summary>
-internal sealed record ResyncRunSummary(int CohortsDue, int CohortsPassed, int CohortsBusy, int CohortsFailed, ResyncOutcome Totals, TimeSpan Elapsed);
-
 /// <summary>
 /// Deferred matching: identifiers that matched no user are retried at each cohort's cadence and applied exactly as
 /// a postback would apply them once their user exists (same matching rules, exact counts, data points). Passes are

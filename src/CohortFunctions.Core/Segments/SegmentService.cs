@@ -9,15 +9,6 @@ using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Segments;
 
-/// <summary>One group of the segment filter dropdown: a partner's cohorts, e.g. "Amplitude Cohorts".</summary>
-internal sealed record CohortFilterGroup(string Partner, string FilterName, IReadOnlyList<(string CohortId, string DisplayName)> Cohorts);
-
-/// <summary>A segment with its current size.</summary>
-internal sealed record SegmentView(Segment Segment, long Size);
-
-/// <summary>A page of a segment's users, as a campaign sender walks them.</summary>
-internal sealed record SegmentUsersPage(IReadOnlyList<UserSummary> Users, string? Continuation);
-
 /// <summary>
 /// Segments over partner cohorts: the filter dropdown, saved segments, their size and their export. Evaluation
 /// streams shard by shard in user id order, so memory is bounded by the page size and a walk returns each user once.

@@ -4,7 +4,6 @@ using Azure.Data.Tables;
 using CohortFunctions.Cohorts;
 using CohortFunctions.DataPoints;
 using CohortFunctions.Maintenance;
-using CohortFunctions.Memberships;
 using CohortFunctions.Resync;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using CohortFunctions.Cohorts;
+using CohortFunctions.DataPoints;
 using CohortFunctions.Memberships;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
@@ -286,48 +287,4 @@ internal sealed class AzureTableMembershipStore(StorageTables tables, ICohortSto
     private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
     private ValueTask<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(tables.Names.Memberships, cancellationToken);
-}
-
-/// <summary>Storage shape of a member row: its key is the membership.</summary>
-internal sealed class MemberEntity : ITableEntity
-{
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
-    public DateTimeOffset AddedAt { get; set; }
-
-    public static MemberEntity For(string partition, UserId user, DateTimeOffset at) =>
-        new() { PartitionKey = partition, RowKey = user.Value, AddedAt = at };
-}
-
-/// <summary>
-/// Storage shape of a shard's count rows: the compacted <see cref="Count"/> (row <c>~count</c>) and the deltas
-/// (rows <c>~delta|batch</c>) committed with each batch, carrying the data points that batch counted.
-/// </summary>
-internal sealed class MemberCountEntity : ITableEntity
-{
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
-    public long? Count { get; set; }
-
-    public int? Delta { get; set; }
-
-    public int? DataPoints { get; set; }
-
-    public string? Day { get; set; }
-
-    public string? Partner { get; set; }
-
-    public string? PostbackId { get; set; }
 }

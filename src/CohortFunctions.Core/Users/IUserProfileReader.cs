@@ -1,10 +1,6 @@
-using CohortFunctions.Identifiers;
 using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Users;
-
-/// <summary>What listings and exports show of a user.</summary>
-internal sealed record UserSummary(UserId UserId, string? ExternalId, IReadOnlyList<UserAlias> Aliases);
 
 /// <summary>Reads the profiles behind a page of user ids (point reads in parallel; missing users are left out).</summary>
 internal interface IUserProfileReader

@@ -42,15 +42,3 @@ internal sealed class ApiResult(int statusCode, object? body, IReadOnlyDictionar
         await JsonSerializer.SerializeAsync(response.Body, Body, Body.GetType(), ApiJson.Options, cancellationToken).ConfigureAwait(false);
     }
 }
-
-/// <summary>Headers every response of the app carries: nothing here is cacheable or meant to be sniffed or framed.</summary>
-internal static class SecurityHeaders
-{
-    public static void Apply(HttpResponse response)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        response.Headers["X-Content-Type-Options"] = "nosniff";
-        response.Headers["Cache-Control"] = "no-store";
-        response.Headers["X-Frame-Options"] = "DENY";
-    }
-}

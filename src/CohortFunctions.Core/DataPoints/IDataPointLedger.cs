@@ -1,10 +1,6 @@
-using CohortFunctions.Memberships;
 using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.DataPoints;
-
-/// <summary>Data points of one partner on one UTC day.</summary>
-internal sealed record DataPointDay(DateOnly Date, string Partner, long Count);
 
 /// <summary>
 /// The data point ledger (port; <c>AzureTableDataPointLedger</c> is the adapter): a row per committed membership

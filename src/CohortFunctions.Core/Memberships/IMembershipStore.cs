@@ -1,38 +1,9 @@
 using CohortFunctions.Cohorts;
+using CohortFunctions.DataPoints;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Memberships;
-
-/// <summary>One user's wanted state in a cohort: in (<see cref="Add"/>) or out.</summary>
-internal sealed record MembershipChange(UserId User, bool Add);
-
-/// <summary>What applying changes did: only effective changes count as added or removed.</summary>
-internal sealed record MembershipResult(int Added, int Removed, int Unchanged)
-{
-    public static MembershipResult None { get; } = new(0, 0, 0);
-
-    public MembershipResult Plus(MembershipResult other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        return new(Added + other.Added, Removed + other.Removed, Unchanged + other.Unchanged);
-    }
-}
-
-/// <summary>
-/// Why a batch of changes is being applied: a partner postback counts one data point per effective change;
-/// merges and deletions count none.
-/// </summary>
-internal sealed record ChangeOrigin(string? PostbackId, DateOnly Day, bool CountsDataPoints)
-{
-    public static ChangeOrigin Maintenance(DateOnly day) => new(null, day, false);
-}
-
-/// <summary>A data point ledger entry: the effective changes of one committed membership batch.</summary>
-internal sealed record DataPointEntry(string BatchId, string PostbackId, int Count);
-
-/// <summary>A page of a cohort's members, in shard then user id order.</summary>
-internal sealed record MemberPage(IReadOnlyList<UserId> Members, string? Continuation);
 
 /// <summary>Cohort memberships (port; <c>AzureTableMembershipStore</c> is the adapter).</summary>
 internal interface IMembershipStore

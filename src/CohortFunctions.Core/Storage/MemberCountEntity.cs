@@ -1,0 +1,31 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace CohortFunctions.Storage;
+
+/// <summary>
+/// Storage shape of a shard's count rows: the compacted <see cref="Count"/> (row <c>~count</c>) and the deltas
+/// (rows <c>~delta|batch</c>) committed with each batch, carrying the data points that batch counted.
+/// </summary>
+internal sealed class MemberCountEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public long? Count { get; set; }
+
+    public int? Delta { get; set; }
+
+    public int? DataPoints { get; set; }
+
+    public string? Day { get; set; }
+
+    public string? Partner { get; set; }
+
+    public string? PostbackId { get; set; }
+}
