@@ -1,21 +1,11 @@
-using Azure;
-using Azure.Data.Tables;
 using CohortFunctions.Cohorts;
 using CohortFunctions.Resync;
 
 namespace CohortFunctions.Storage;
 
 /// <summary>Storage shape of a cohort row.</summary>
-internal sealed class CohortEntity : ITableEntity
+internal sealed class CohortEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
     public string Partner { get; set; } = "";
 
     /// <summary>The raw cohort id (the row key holds its encoded form).</summary>

@@ -1,21 +1,11 @@
-using Azure;
-using Azure.Data.Tables;
 using CohortFunctions.ImportKeys;
 using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Storage;
 
 /// <summary>Storage shape of both rows of a data import key.</summary>
-internal sealed class ImportKeyEntity : ITableEntity
+internal sealed class ImportKeyEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
     public string KeyId { get; set; } = "";
 
     public string Workspace { get; set; } = "";

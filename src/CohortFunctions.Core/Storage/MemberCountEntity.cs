@@ -1,22 +1,11 @@
-using Azure;
-using Azure.Data.Tables;
-
 namespace CohortFunctions.Storage;
 
 /// <summary>
 /// Storage shape of a shard's count rows: the compacted <see cref="Count"/> (row <c>~count</c>) and the deltas
 /// (rows <c>~delta|batch</c>) committed with each batch, carrying the data points that batch counted.
 /// </summary>
-internal sealed class MemberCountEntity : ITableEntity
+internal sealed class MemberCountEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
     public long? Count { get; set; }
 
     public int? Delta { get; set; }

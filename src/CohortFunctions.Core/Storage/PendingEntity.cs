@@ -1,21 +1,11 @@
-using Azure;
-using Azure.Data.Tables;
 using CohortFunctions.Identifiers;
 using CohortFunctions.Resync;
 
 namespace CohortFunctions.Storage;
 
 /// <summary>Storage shape of a pending identifier row.</summary>
-internal sealed class PendingEntity : ITableEntity
+internal sealed class PendingEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
     /// <summary>x (external id), d (device id) or a (alias).</summary>
     public string Kind { get; set; } = "";
 

@@ -1,22 +1,12 @@
 using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
 using CohortFunctions.Segments;
 using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Storage;
 
 /// <summary>Storage shape of a segment row.</summary>
-internal sealed class SegmentEntity : ITableEntity
+internal sealed class SegmentEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
     public string Name { get; set; } = "";
 
     public string Filter { get; set; } = "";

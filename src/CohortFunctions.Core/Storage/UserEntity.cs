@@ -1,5 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 
@@ -9,16 +7,8 @@ namespace CohortFunctions.Storage;
 /// Storage shape of a user profile row. <see cref="ExternalId"/> and <see cref="Aliases"/> are also read by
 /// <see cref="AzureTableUserProfileReader"/> (names and encoding in <see cref="UserColumns"/>).
 /// </summary>
-internal sealed class UserEntity : ITableEntity
+internal sealed class UserEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
     public string? ExternalId { get; set; }
 
     /// <summary>JSON array of strings (<see cref="UserProfileColumns"/>).</summary>
