@@ -19,7 +19,7 @@ internal static class Seeder
 
     public static async Task SeedAsync(string connectionString, string workspace, IReadOnlyList<string> externalIds)
     {
-        var ws = WorkspaceId.TryParse(workspace, out var parsed) ? parsed : throw new ArgumentException("Bad workspace.", nameof(workspace));
+        var ws = WorkspaceId.Parse(workspace).TryGetValue(out var parsed, out _) ? parsed : throw new ArgumentException("Bad workspace.", nameof(workspace));
         var service = new TableServiceClient(connectionString);
         var names = new TableNames("");
         var users = service.GetTableClient(names.Users);

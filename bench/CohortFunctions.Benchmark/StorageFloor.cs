@@ -35,7 +35,7 @@ internal sealed class StorageFloor
         return new StorageFloor(
             service.GetTableClient(names.Identifiers),
             members,
-            WorkspaceId.TryParse(workspace, out var ws) ? ws : throw new ArgumentException("Bad workspace.", nameof(workspace)));
+            WorkspaceId.Parse(workspace).TryGetValue(out var ws, out _) ? ws : throw new ArgumentException("Bad workspace.", nameof(workspace)));
     }
 
     public async Task RunAsync(PostbackBatch batch)

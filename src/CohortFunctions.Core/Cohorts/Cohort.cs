@@ -39,8 +39,11 @@ internal sealed record Cohort(
     public string DisplayName(Partner partner)
     {
         ArgumentNullException.ThrowIfNull(partner);
-        return $"[{partner.DisplayName}] {Name}: {Ref.CohortId}";
+        return DisplayName(partner.DisplayName);
     }
+
+    /// <summary>The display name under a partner name given as text (a partner no longer configured shows its slug).</summary>
+    public string DisplayName(string partnerDisplayName) => $"[{partnerDisplayName}] {Name}: {Ref.CohortId}";
 
     /// <summary>When the next resync pass is due; null when none will run (a <c>once</c> cohort after its retry).</summary>
     public DateTimeOffset? NextResyncAt

@@ -8,7 +8,13 @@ using CohortFunctions.Workspaces;
 namespace CohortFunctions.Cohorts;
 
 /// <summary>The operator's view of imported cohorts: listing with exact member counts, and member pages.</summary>
-internal sealed class CohortService(ICohortStore cohorts, IMembershipStore memberships, IUserProfileReader profiles, PartnerCatalog partners, TimeProvider time)
+internal sealed class CohortService(
+    ICohortStore cohorts,
+    CohortFinder finder,
+    IMembershipStore memberships,
+    IUserProfileReader profiles,
+    PartnerCatalog partners,
+    TimeProvider time)
 {
     public const int MaxPageSize = 1000;
 
@@ -16,9 +22,9 @@ internal sealed class CohortService(ICohortStore cohorts, IMembershipStore membe
 
     public async Task<Result<IReadOnlyList<CohortView>>> ListAsync(string? workspace, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return InvalidWorkspace();
+            return invalidWorkspace;
         }
 
         var all = await cohorts.ListAsync(ws, cancellationToken).ConfigureAwait(false);
@@ -33,9 +39,9 @@ internal sealed class CohortService(ICohortStore cohorts, IMembershipStore membe
 
     public async Task<Result<MembersView>> MembersAsync(string? workspace, string? partner, string? cohortId, int? limit, string? continuation, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return InvalidWorkspace();
+            return invalidWorkspace;
         }
 
         if (limit is < 1 or > MaxPageSize)
@@ -48,9 +54,9 @@ internal sealed class CohortService(ICohortStore cohorts, IMembershipStore membe
             return Failure.Invalid("continuation is not a token from a previous page.");
         }
 
-        if (await FindAsync(ws, partner, cohortId, cancellationToken).ConfigureAwait(false) is not { } cohort)
+        if (!(await finder.FindAsync(ws, partner, cohortId, cancellationToken).ConfigureAwait(false)).TryGetValue(out var cohort, out var notFound))
         {
-            return Failure.NotFound($"No cohort '{cohortId}' of partner '{partner}' in workspace '{ws}'.");
+            return notFound;
         }
 
         var page = await memberships.ListAsync(ws, cohort.Ref, limit ?? MaxPageSize, continuation, cancellationToken).ConfigureAwait(false);
@@ -62,23 +68,10 @@ internal sealed class CohortService(ICohortStore cohorts, IMembershipStore membe
             page.Continuation);
     }
 
-    /// <summary>Finds a cohort by partner and id; null when the partner is not configured or the cohort unknown.</summary>
-    public async Task<Cohort?> FindAsync(WorkspaceId workspace, string? partner, string? cohortId, CancellationToken cancellationToken)
-    {
-        if (!partners.TryGet(partner, out var configured) || string.IsNullOrEmpty(cohortId))
-        {
-            return null;
-        }
-
-        return await cohorts.GetAsync(workspace, new CohortRef(configured.Name, cohortId), cancellationToken).ConfigureAwait(false);
-    }
-
     private async Task<CohortView> ViewAsync(WorkspaceId workspace, Cohort cohort, CancellationToken cancellationToken)
     {
         var count = await memberships.CountAsync(workspace, cohort.Ref, cancellationToken).ConfigureAwait(false);
-        var displayName = partners.TryGet(cohort.Ref.Partner, out var partner)
-            ? cohort.DisplayName(partner)
-            : $"[{cohort.Ref.Partner}] {cohort.Name}: {cohort.Ref.CohortId}";
+        var displayName = cohort.DisplayName(partners.TryGet(cohort.Ref.Partner, out var partner) ? partner.DisplayName : cohort.Ref.Partner);
         return new CohortView(
             cohort.Ref.Partner,
             cohort.Ref.CohortId,
@@ -92,6 +85,4 @@ internal sealed class CohortService(ICohortStore cohorts, IMembershipStore membe
             cohort.NextResyncAt,
             cohort.IsStale(time.GetUtcNow()));
     }
-
-    private static Failure InvalidWorkspace() => Failure.Invalid($"Invalid workspace id: {WorkspaceId.Rule}.");
 }

@@ -59,6 +59,7 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<IMembershipStore>(sp => sp.GetRequiredService<AzureTableMembershipStore>());
         services.AddSingleton<IUserMemberships>(sp => sp.GetRequiredService<AzureTableMembershipStore>());
         services.AddSingleton<IDataPointLedger, AzureTableDataPointLedger>();
+        services.AddSingleton<CohortFinder>();
         services.AddSingleton<CohortService>();
         services.AddSingleton<DataPointService>();
 

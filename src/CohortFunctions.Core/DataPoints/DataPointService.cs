@@ -16,9 +16,9 @@ internal sealed class DataPointService(IDataPointLedger ledger, PartnerCatalog p
 
     public async Task<Result<DataPointReport>> ReportAsync(string? workspace, string? from, string? to, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return Failure.Invalid($"Invalid workspace id: {WorkspaceId.Rule}.");
+            return invalidWorkspace;
         }
 
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);

@@ -79,7 +79,21 @@ internal sealed record CohortChangesRequest(string CohortId, IReadOnlyList<Cohor
     }
 
     /// <summary>An array of strings of 1-1,024 characters; <c>null</c> counts as absent. Anything else is malformed.</summary>
-    private static List<string>? StringArray(JsonElement element)
+    private static List<string>? StringArray(JsonElement element) =>
+        ArrayOf(element, item => JsonText.TryGetString(item, out var value) && value.Length is > 0 and <= IdentifierRules.MaxLength ? value : null);
+
+    /// <summary>An array of <c>{"alias_name", "alias_label"}</c> objects with strings as <see cref="StringArray"/> takes.</summary>
+    private static List<UserAlias>? AliasArray(JsonElement element) =>
+        ArrayOf(element, item =>
+            item.ValueKind == JsonValueKind.Object
+            && PartnerCredentials.StringOrNull(item, "alias_name") is { Length: > 0 and <= IdentifierRules.MaxLength } name
+            && PartnerCredentials.StringOrNull(item, "alias_label") is { Length: > 0 and <= IdentifierRules.MaxLength } label
+                ? new UserAlias(name, label)
+                : null);
+
+    /// <summary>The items of an array, each read by <paramref name="read"/>; null when one is malformed. <c>null</c> is an empty array.</summary>
+    private static List<T>? ArrayOf<T>(JsonElement element, Func<JsonElement, T?> read)
+        where T : class
     {
         if (element.ValueKind == JsonValueKind.Null)
         {
@@ -91,45 +105,17 @@ internal sealed record CohortChangesRequest(string CohortId, IReadOnlyList<Cohor
             return null;
         }
 
-        var values = new List<string>(element.GetArrayLength());
+        var items = new List<T>(element.GetArrayLength());
         foreach (var item in element.EnumerateArray())
         {
-            if (!JsonText.TryGetString(item, out var value) || value.Length is 0 or > IdentifierRules.MaxLength)
+            if (read(item) is not { } value)
             {
                 return null;
             }
 
-            values.Add(value);
+            items.Add(value);
         }
 
-        return values;
-    }
-
-    private static List<UserAlias>? AliasArray(JsonElement element)
-    {
-        if (element.ValueKind == JsonValueKind.Null)
-        {
-            return [];
-        }
-
-        if (element.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-
-        var aliases = new List<UserAlias>(element.GetArrayLength());
-        foreach (var item in element.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.Object
-                || PartnerCredentials.StringOrNull(item, "alias_name") is not { Length: > 0 and <= IdentifierRules.MaxLength } name
-                || PartnerCredentials.StringOrNull(item, "alias_label") is not { Length: > 0 and <= IdentifierRules.MaxLength } label)
-            {
-                return null;
-            }
-
-            aliases.Add(new UserAlias(name, label));
-        }
-
-        return aliases;
+        return items;
     }
 }

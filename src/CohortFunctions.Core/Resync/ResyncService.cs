@@ -4,7 +4,6 @@ using CohortFunctions.Cohorts;
 using CohortFunctions.DataPoints;
 using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
-using CohortFunctions.Partners;
 using CohortFunctions.Postbacks;
 using CohortFunctions.Results;
 using CohortFunctions.Users;
@@ -23,12 +22,12 @@ namespace CohortFunctions.Resync;
 /// </summary>
 internal sealed partial class ResyncService(
     ICohortStore cohorts,
+    CohortFinder finder,
     IResyncStateStore state,
     IPendingStore pending,
     IdentifierMatcher matcher,
     IMembershipStore memberships,
     IDataPointLedger ledger,
-    PartnerCatalog partners,
     TimeProvider time,
     IOptions<ResyncOptions> options,
     ILogger<ResyncService> logger)
@@ -38,9 +37,9 @@ internal sealed partial class ResyncService(
 
     public async Task<Result<Cohort>> SetCadenceAsync(string? workspace, string? partner, string? cohortId, string? cadence, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return Failure.Invalid($"Invalid workspace id: {WorkspaceId.Rule}.");
+            return invalidWorkspace;
         }
 
         if (!Cadences.TryParse(cadence, out var parsed))
@@ -48,29 +47,34 @@ internal sealed partial class ResyncService(
             return Failure.Invalid($"cadence must be one of: {Cadences.Allowed}.");
         }
 
-        if (Ref(partner, cohortId) is not { } cohort || !await state.SetCadenceAsync(ws, cohort, parsed.Value, cancellationToken).ConfigureAwait(false))
+        if (!(await finder.FindAsync(ws, partner, cohortId, cancellationToken).ConfigureAwait(false)).TryGetValue(out var found, out var notFound))
         {
-            return NotFound(ws, partner, cohortId);
+            return notFound;
         }
 
-        return (await cohorts.GetAsync(ws, cohort, cancellationToken).ConfigureAwait(false))!;
+        if (!await state.SetCadenceAsync(ws, found.Ref, parsed.Value, cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException("A cohort row vanished after it was read; cohorts are never deleted.");
+        }
+
+        return (await cohorts.GetAsync(ws, found.Ref, cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <summary>Runs a pass on one cohort now, whatever its cadence (the manual resync endpoint).</summary>
     public async Task<Result<ResyncOutcome>> ResyncNowAsync(string? workspace, string? partner, string? cohortId, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return Failure.Invalid($"Invalid workspace id: {WorkspaceId.Rule}.");
+            return invalidWorkspace;
         }
 
-        if (Ref(partner, cohortId) is not { } cohort || await cohorts.GetAsync(ws, cohort, cancellationToken).ConfigureAwait(false) is null)
+        if (!(await finder.FindAsync(ws, partner, cohortId, cancellationToken).ConfigureAwait(false)).TryGetValue(out var found, out var notFound))
         {
-            return NotFound(ws, partner, cohortId);
+            return notFound;
         }
 
         var budget = TimeSpan.FromSeconds(options.Value.RequestBudgetSeconds);
-        var outcome = await PassAsync(ws, cohort, budget, cancellationToken).ConfigureAwait(false);
+        var outcome = await PassAsync(ws, found.Ref, budget, cancellationToken).ConfigureAwait(false);
         return outcome is null
             ? Failure.Conflict("A resync of this cohort is already running; try again when it has finished.")
             : outcome;
@@ -230,12 +234,6 @@ internal sealed partial class ResyncService(
             }).ConfigureAwait(false);
         await ledger.RecordAsync(workspace, cohort.Partner, origin.Day, [.. entries], cancellationToken).ConfigureAwait(false);
     }
-
-    private CohortRef? Ref(string? partner, string? cohortId) =>
-        partners.TryGet(partner, out var configured) && !string.IsNullOrEmpty(cohortId) ? new CohortRef(configured.Name, cohortId) : null;
-
-    private static Failure NotFound(WorkspaceId workspace, string? partner, string? cohortId) =>
-        Failure.NotFound($"No cohort '{cohortId}' of partner '{partner}' in workspace '{workspace}'.");
 
     private static partial class Log
     {

@@ -32,9 +32,9 @@ internal sealed class SegmentService(
 
     public async Task<Result<IReadOnlyList<CohortFilterGroup>>> CohortFiltersAsync(string? workspace, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return InvalidWorkspace();
+            return invalidWorkspace;
         }
 
         var all = await cohorts.ListAsync(ws, cancellationToken).ConfigureAwait(false);
@@ -53,9 +53,9 @@ internal sealed class SegmentService(
 
     public async Task<Result<SegmentView>> CreateAsync(string? workspace, JsonElement body, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return InvalidWorkspace();
+            return invalidWorkspace;
         }
 
         if (Name(body, required: true) is { Failure: { } badName })
@@ -93,9 +93,9 @@ internal sealed class SegmentService(
 
     public async Task<Result<IReadOnlyList<SegmentView>>> ListAsync(string? workspace, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return InvalidWorkspace();
+            return invalidWorkspace;
         }
 
         var all = await segments.ListAsync(ws, cancellationToken).ConfigureAwait(false);
@@ -146,9 +146,9 @@ internal sealed class SegmentService(
 
     public async Task<Result<bool>> DeleteAsync(string? workspace, string? segmentId, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return InvalidWorkspace();
+            return invalidWorkspace;
         }
 
         if (!Segment.IsId(segmentId) || !await segments.DeleteAsync(ws, segmentId, cancellationToken).ConfigureAwait(false))
@@ -233,9 +233,9 @@ internal sealed class SegmentService(
 
     private async Task<Result<(WorkspaceId Workspace, Segment Segment)>> FindAsync(string? workspace, string? segmentId, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return InvalidWorkspace();
+            return invalidWorkspace;
         }
 
         var segment = Segment.IsId(segmentId) ? await segments.GetAsync(ws, segmentId, cancellationToken).ConfigureAwait(false) : null;
@@ -278,8 +278,6 @@ internal sealed class SegmentService(
             ? Result.Success<string?>(name)
             : Failure.Invalid($"name must be a non-empty string of at most {MaxNameLength} characters.");
     }
-
-    private static Failure InvalidWorkspace() => Failure.Invalid($"Invalid workspace id: {WorkspaceId.Rule}.");
 
     private static Failure NotFound(string? segmentId) => Failure.NotFound($"No segment '{segmentId}'.");
 }

@@ -122,7 +122,7 @@ internal sealed class AzureTableCohortStore(StorageTables tables) : ICohortStore
         var table = await Table(cancellationToken).ConfigureAwait(false);
         await foreach (var entity in table.QueryAsync<CohortEntity>(e => e.HasPending == true || e.ResyncInProgress == true, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (WorkspaceId.TryParse(entity.PartitionKey, out var workspace))
+            if (WorkspaceId.Parse(entity.PartitionKey).TryGetValue(out var workspace, out _))
             {
                 yield return (workspace, entity.ToCohort());
             }
@@ -199,7 +199,7 @@ internal sealed class AzureTableCohortStore(StorageTables tables) : ICohortStore
             }
         }
 
-        throw new RequestFailedException(503, $"The cohort row kept changing while its resync pass completed ({partition}/{row}).");
+        throw new ContentionException($"The cohort row kept changing while its resync pass completed ({partition}/{row}).");
     }
 
     public Task ReleaseAsync(WorkspaceId workspace, CohortRef cohort, ResyncLease lease, CancellationToken cancellationToken)
@@ -273,7 +273,7 @@ internal sealed class AzureTableCohortStore(StorageTables tables) : ICohortStore
             }
         }
 
-        throw new RequestFailedException(503, $"The cohort row kept changing under concurrent writers ({partition}/{row}).");
+        throw new ContentionException($"The cohort row kept changing under concurrent writers ({partition}/{row}).");
     }
 
     private ValueTask<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(tables.Names.Cohorts, cancellationToken);

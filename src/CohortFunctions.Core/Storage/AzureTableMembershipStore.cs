@@ -228,7 +228,7 @@ internal sealed class AzureTableMembershipStore(StorageTables tables, ICohortSto
 
             if (attempt >= MaxAttempts)
             {
-                throw new MembershipContentionException(
+                throw new ContentionException(
                     $"Membership changes in one shard kept conflicting with concurrent writers after {MaxAttempts} attempts.");
             }
         }

@@ -33,7 +33,7 @@ internal sealed class ImportKeyEntity : TableRow
 
     public StoredImportKey ToStored()
     {
-        var workspace = WorkspaceId.TryParse(Workspace, out var ws)
+        var workspace = WorkspaceId.Parse(Workspace).TryGetValue(out var ws, out _)
             ? ws
             : throw new InvalidDataException($"Stored import key {KeyId} has an invalid workspace id.");
         return new StoredImportKey(

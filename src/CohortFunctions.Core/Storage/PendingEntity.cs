@@ -6,7 +6,7 @@ namespace CohortFunctions.Storage;
 /// <summary>Storage shape of a pending identifier row.</summary>
 internal sealed class PendingEntity : TableRow
 {
-    /// <summary>x (external id), d (device id) or a (alias).</summary>
+    /// <summary>The kind's code (<see cref="StorageKeys.KindCode"/>).</summary>
     public string Kind { get; set; } = "";
 
     public string Value { get; set; } = "";
@@ -22,12 +22,7 @@ internal sealed class PendingEntity : TableRow
 
     public static PendingEntity For(Identifier identifier, bool remove, DateTimeOffset at, bool superseded) => new()
     {
-        Kind = identifier.Kind switch
-        {
-            IdentifierKind.ExternalId => "x",
-            IdentifierKind.DeviceId => "d",
-            _ => "a",
-        },
+        Kind = StorageKeys.KindCode(identifier.Kind),
         Value = identifier.Value,
         AliasLabel = identifier.AliasLabel,
         Remove = remove,
@@ -35,12 +30,10 @@ internal sealed class PendingEntity : TableRow
         Superseded = superseded,
     };
 
-    public Identifier ToIdentifier() => Kind switch
-    {
-        "x" => Identifier.External(Value),
-        "d" => Identifier.Device(Value),
-        _ => Identifier.Alias(new UserAlias(Value, AliasLabel ?? "")),
-    };
+    public Identifier ToIdentifier() =>
+        Kind == StorageKeys.KindCode(IdentifierKind.ExternalId) ? Identifier.External(Value)
+        : Kind == StorageKeys.KindCode(IdentifierKind.DeviceId) ? Identifier.Device(Value)
+        : Identifier.Alias(new UserAlias(Value, AliasLabel ?? ""));
 
     public PendingIdentifier ToPending() => new(ToIdentifier(), Remove, At, Superseded, ETag);
 }

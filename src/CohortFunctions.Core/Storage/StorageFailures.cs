@@ -20,7 +20,7 @@ internal static class StorageFailures
             {
                 case RequestFailedException { Status: 0 or 408 or 429 or 500 or 502 or 503 or 504 }:
                 case RequestFailedException { ErrorCode: TableNotFound }:
-                case Memberships.MembershipContentionException:
+                case ContentionException:
                 case HttpRequestException:
                 case SocketException:
                 case TimeoutException:

@@ -14,27 +14,10 @@ internal sealed record IdentifyUsersRequest(IReadOnlyList<RequestEntry<IdentifyU
 
     public const string NotAnArrayMessage = "identify must be an array.";
 
-    public static Result<IdentifyUsersRequest> Parse(JsonElement body)
-    {
-        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("identify", out var users) || users.ValueKind != JsonValueKind.Array)
-        {
-            return Failure.Invalid(NotAnArrayMessage);
-        }
-
-        if (users.GetArrayLength() > MaxUsers)
-        {
-            return Failure.Invalid(TooManyMessage);
-        }
-
-        var entries = new List<RequestEntry<IdentifyUser>>(users.GetArrayLength());
-        var index = 0;
-        foreach (var element in users.EnumerateArray())
-        {
-            entries.Add(ParseEntry(index++, element));
-        }
-
-        return new IdentifyUsersRequest(entries);
-    }
+    public static Result<IdentifyUsersRequest> Parse(JsonElement body) =>
+        RequestEntry.ParseAll(body, "identify", MaxUsers, (NotAnArrayMessage, TooManyMessage), ParseEntry).TryGetValue(out var entries, out var invalid)
+            ? new IdentifyUsersRequest(entries)
+            : invalid;
 
     private static RequestEntry<IdentifyUser> ParseEntry(int index, JsonElement element)
     {

@@ -13,27 +13,10 @@ internal sealed record UpsertUsersRequest(IReadOnlyList<RequestEntry<UserUpsert>
 
     public const string NotAnArrayMessage = "users must be an array.";
 
-    public static Result<UpsertUsersRequest> Parse(JsonElement body)
-    {
-        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("users", out var users) || users.ValueKind != JsonValueKind.Array)
-        {
-            return Failure.Invalid(NotAnArrayMessage);
-        }
-
-        if (users.GetArrayLength() > MaxUsers)
-        {
-            return Failure.Invalid(TooManyMessage);
-        }
-
-        var entries = new List<RequestEntry<UserUpsert>>(users.GetArrayLength());
-        var index = 0;
-        foreach (var element in users.EnumerateArray())
-        {
-            entries.Add(ParseUser(index++, element));
-        }
-
-        return new UpsertUsersRequest(entries);
-    }
+    public static Result<UpsertUsersRequest> Parse(JsonElement body) =>
+        RequestEntry.ParseAll(body, "users", MaxUsers, (NotAnArrayMessage, TooManyMessage), ParseUser).TryGetValue(out var entries, out var invalid)
+            ? new UpsertUsersRequest(entries)
+            : invalid;
 
     private static RequestEntry<UserUpsert> ParseUser(int index, JsonElement element)
     {

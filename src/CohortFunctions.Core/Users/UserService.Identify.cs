@@ -17,9 +17,9 @@ internal sealed partial class UserService
     /// <summary><c>POST .../users/identify</c>.</summary>
     public async Task<Result<IdentifyUsersOutcome>> IdentifyAsync(string? workspace, JsonElement body, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return Failure.Invalid(InvalidWorkspaceMessage);
+            return invalidWorkspace;
         }
 
         var request = IdentifyUsersRequest.Parse(body);

@@ -45,14 +45,12 @@ internal sealed partial class UserService(
 
     internal const string NotFoundMessage = "No such user in this workspace.";
 
-    internal static readonly string InvalidWorkspaceMessage = $"Invalid workspace id: {WorkspaceId.Rule}.";
-
     /// <summary><c>POST .../users</c>: creates or updates each entry; invalid ones are reported, valid ones applied.</summary>
     public async Task<Result<UpsertUsersOutcome>> UpsertAsync(string? workspace, JsonElement body, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return Failure.Invalid(InvalidWorkspaceMessage);
+            return invalidWorkspace;
         }
 
         var request = UpsertUsersRequest.Parse(body);
@@ -90,9 +88,9 @@ internal sealed partial class UserService(
     /// <summary><c>GET .../users/lookup</c>: the user holding an external id, device id (matchable or not) or alias.</summary>
     public async Task<Result<UserDetails>> LookupAsync(string? workspace, IEnumerable<KeyValuePair<string, StringValues>> query, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return Failure.Invalid(InvalidWorkspaceMessage);
+            return invalidWorkspace;
         }
 
         var request = UserLookupRequest.Parse(query);
@@ -118,9 +116,9 @@ internal sealed partial class UserService(
     /// </summary>
     public async Task<Result<UserId>> DeleteAsync(string? workspace, string? userId, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return Failure.Invalid(InvalidWorkspaceMessage);
+            return invalidWorkspace;
         }
 
         if (!UserId.TryParse(userId, out var user) || await store.GetAsync(ws, user, cancellationToken).ConfigureAwait(false) is not { } stored)

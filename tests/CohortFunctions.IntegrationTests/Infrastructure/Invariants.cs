@@ -284,7 +284,7 @@ internal sealed class StorageInvariants
     }
 
     private static WorkspaceId Workspace(string workspace) =>
-        WorkspaceId.TryParse(workspace, out var id) ? id : throw new ArgumentException($"'{workspace}' is not a workspace id.", nameof(workspace));
+        WorkspaceId.Parse(workspace).TryGetValue(out var id, out _) ? id : throw new ArgumentException($"'{workspace}' is not a workspace id.", nameof(workspace));
 
     private sealed record ShardRows(char Id, List<string> Members, long Counted);
 }

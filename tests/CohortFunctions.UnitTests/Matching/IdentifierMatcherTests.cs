@@ -19,7 +19,7 @@ public sealed class IdentifierMatcherTests
     private static readonly UserId Carol = UserId.Parse("3ccccccccccccccccccc");
     private static readonly UserAlias AliceAlias = new("amp-alice", "amplitude_id");
 
-    private readonly WorkspaceId _workspace = WorkspaceId.TryParse("acme", out var ws) ? ws : default;
+    private readonly WorkspaceId _workspace = WorkspaceId.Parse("acme").TryGetValue(out var ws, out _) ? ws : default;
     private readonly Mock<IIdentifierIndex> _index = new();
     private readonly IdentifierMatcher _matcher;
 
@@ -350,7 +350,7 @@ public sealed class IdentifierMatcherTests
     public async Task MatchAsync_LooksUpInTheGivenWorkspace()
     {
         // Arrange
-        var other = WorkspaceId.TryParse("other", out var ws) ? ws : default;
+        var other = WorkspaceId.Parse("other").TryGetValue(out var ws, out _) ? ws : default;
 
         // Act
         var result = await _matcher.MatchAsync(other, [Add(userIds: ["alice"])], CancellationToken.None);

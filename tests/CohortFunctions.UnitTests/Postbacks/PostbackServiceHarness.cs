@@ -127,7 +127,7 @@ internal sealed class PostbackServiceHarness : IDisposable
     public void Dispose() => _cache.Dispose();
 
     public static WorkspaceId ParseWorkspace(string value) =>
-        WorkspaceId.TryParse(value, out var id) ? id : throw new ArgumentException("Not a workspace id.", nameof(value));
+        WorkspaceId.Parse(value).TryGetValue(out var id, out _) ? id : throw new ArgumentException("Not a workspace id.", nameof(value));
 
     private void AddKey(string secret, string partner, bool invalidated)
     {

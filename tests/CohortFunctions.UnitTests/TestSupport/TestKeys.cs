@@ -9,7 +9,7 @@ internal static class TestKeys
     public static readonly DateTimeOffset CreatedAt = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
     public static WorkspaceId Workspace(string value = "acme") =>
-        WorkspaceId.TryParse(value, out var id) ? id : throw new ArgumentException($"'{value}' is not a workspace id.", nameof(value));
+        WorkspaceId.Parse(value).TryGetValue(out var id, out _) ? id : throw new ArgumentException($"'{value}' is not a workspace id.", nameof(value));
 
     /// <summary>A stored key for <paramref name="secret"/>, as the store would return it.</summary>
     public static StoredImportKey Stored(

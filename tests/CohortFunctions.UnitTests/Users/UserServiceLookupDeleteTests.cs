@@ -2,6 +2,7 @@ using CohortFunctions.Cohorts;
 using CohortFunctions.Identifiers;
 using CohortFunctions.Results;
 using CohortFunctions.Users;
+using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Primitives;
 
 namespace CohortFunctions.UnitTests.Users;
@@ -100,7 +101,7 @@ public sealed class UserServiceLookupDeleteTests
         var result = await _harness.Service.LookupAsync("UPPER", Query(("external_id", "u1")), CancellationToken.None);
 
         // Assert
-        Assert.Equal(UserService.InvalidWorkspaceMessage, result.Failure?.Message);
+        Assert.Equal(WorkspaceId.InvalidMessage, result.Failure?.Message);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ internal sealed class UserStoreHarness
 
     public UserStoreHarness()
     {
-        Workspace = WorkspaceId.TryParse("ws-test", out var ws) ? ws : throw new InvalidOperationException();
+        Workspace = WorkspaceId.Parse("ws-test").TryGetValue(out var ws, out _) ? ws : throw new InvalidOperationException();
         SetUpStore();
         SetUpIndex();
         SetUpMemberships();
