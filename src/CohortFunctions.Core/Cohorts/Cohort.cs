@@ -1,5 +1,4 @@
 using CohortFunctions.Partners;
-using CohortFunctions.Resync;
 
 namespace CohortFunctions.Cohorts;
 

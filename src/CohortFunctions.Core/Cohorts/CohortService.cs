@@ -1,7 +1,6 @@
 using CohortFunctions.Memberships;
 using CohortFunctions.Partners;
 using CohortFunctions.Results;
-using CohortFunctions.Resync;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 

@@ -52,6 +52,7 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<ICohortStore>(sp => sp.GetRequiredService<AzureTableCohortStore>());
         services.AddSingleton<IResyncStateStore>(sp => sp.GetRequiredService<AzureTableCohortStore>());
         services.AddSingleton<IPendingStore, AzureTablePendingStore>();
+        services.AddSingleton<PendingRecorder>();
         services.AddSingleton<ResyncService>();
         services.AddSingleton<IMaintenanceStore, AzureTableMaintenanceStore>();
         services.AddSingleton<MaintenanceService>();

@@ -1,4 +1,5 @@
 using CohortFunctions.Identifiers;
+using CohortFunctions.Matching;
 
 namespace CohortFunctions.Postbacks;
 
@@ -12,4 +13,7 @@ internal sealed record CohortChange(IReadOnlyList<string> UserIds, IReadOnlyList
         UserIds.Select(Identifier.External)
             .Concat(DeviceIds.Select(Identifier.Device))
             .Concat(Aliases.Select(Identifier.Alias));
+
+    /// <summary>Each identifier with this change's intent, in <see cref="Identifiers"/> order.</summary>
+    public IEnumerable<IdentifierIntent> Intents() => Identifiers().Select(i => new IdentifierIntent(i, ShouldRemove));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CohortFunctions.Identifiers;
+using CohortFunctions.Matching;
 using CohortFunctions.Requests;
 using CohortFunctions.Results;
 
@@ -9,6 +10,9 @@ namespace CohortFunctions.Postbacks;
 internal sealed record CohortChangesRequest(string CohortId, IReadOnlyList<CohortChange> Changes)
 {
     public int IdCount => Changes.Sum(c => c.IdCount);
+
+    /// <summary>Every identifier of the request with its change's intent, in request order (the last intent wins).</summary>
+    public IReadOnlyList<IdentifierIntent> Intents() => [.. Changes.SelectMany(c => c.Intents())];
 
     public static Result<CohortChangesRequest> Parse(JsonElement body)
     {

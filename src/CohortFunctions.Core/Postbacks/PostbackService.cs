@@ -23,8 +23,7 @@ internal sealed partial class PostbackService(
     IdentifierMatcher matcher,
     IMembershipStore memberships,
     IDataPointLedger ledger,
-    IPendingStore pending,
-    IResyncStateStore resyncState,
+    PendingRecorder pending,
     TimeProvider time,
     ILogger<PostbackService> logger)
 {
@@ -66,7 +65,7 @@ internal sealed partial class PostbackService(
         var now = time.GetUtcNow();
         // Recording the sync and resolving identifiers are independent: overlap their round trips.
         var touched = cohorts.TouchAsync(workspace, cohort, now, cancellationToken);
-        var match = await matcher.MatchAsync(workspace, request.Changes, cancellationToken).ConfigureAwait(false);
+        var match = await matcher.MatchAsync(workspace, request.Intents(), cancellationToken).ConfigureAwait(false);
         var known = await touched.ConfigureAwait(false);
         var origin = new ChangeOrigin(Guid.NewGuid().ToString("N"), DateOnly.FromDateTime(now.UtcDateTime), CountsDataPoints: true);
         var results = new ConcurrentBag<MembershipResult>();
@@ -96,7 +95,7 @@ internal sealed partial class PostbackService(
                 await ledger.RecordAsync(workspace, partner.Name, origin.Day, [.. entries], cancellationToken).ConfigureAwait(false);
             }
         }
-        await DeferAsync(workspace, cohort, known, match, now, cancellationToken).ConfigureAwait(false);
+        await pending.RecordAsync(workspace, known, match, now, cancellationToken).ConfigureAwait(false);
         var total = results.Aggregate(MembershipResult.None, (sum, r) => sum.Plus(r));
         var summary = new PostbackSummary(total.Added, total.Removed, total.Unchanged, match.Unmatched.Count, total.Added + total.Removed);
         Log.Applied(logger, workspace.Value, partner.Name, summary.Added, summary.Removed, summary.Unchanged, summary.Unmatched);
@@ -123,36 +122,6 @@ internal sealed partial class PostbackService(
         }
 
         return (auth.Value!.Partner, auth.Value.Workspace, request.Value!);
-    }
-
-    /// <summary>
-    /// Keeps what matched no user for the scheduled resync, and — while the cohort has pending identifiers — marks
-    /// what this postback did apply, so an older pending intent for it is never applied later (only identifiers that
-    /// can have one: <see cref="SupersedeMarks"/>). Cohorts without pending identifiers pay nothing here.
-    /// </summary>
-    private async Task DeferAsync(WorkspaceId workspace, CohortRef cohort, Cohort known, MatchResult match, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (known.HasPending && SupersedeMarks.Needed(match.Matched, known.PendingSince) is { Count: > 0 } marks)
-        {
-            await pending.SupersedeAsync(workspace, cohort, marks, now, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (match.Unmatched.Count > 0)
-        {
-            // Before the rows are written: no pending row may ever exist with PendingSince later than its postback's
-            // start, even if this request dies before it marks the cohort pending (SupersedeMarks relies on it).
-            if (known.PendingSince is { } since ? since > now : !known.HasPending)
-            {
-                await resyncState.LowerPendingSinceAsync(workspace, cohort, now, cancellationToken).ConfigureAwait(false);
-            }
-
-            await pending.RecordAsync(workspace, cohort, match.Unmatched, now, cancellationToken).ConfigureAwait(false);
-            if (!known.HasPending)
-            {
-                // After the rows are written: a resync pass that clears the flag then sees them (see CompleteAsync).
-                await resyncState.MarkPendingAsync(workspace, cohort, cancellationToken).ConfigureAwait(false);
-            }
-        }
     }
 
     private static partial class Log

@@ -12,7 +12,7 @@ namespace CohortFunctions.Resync;
 /// </summary>
 internal interface IPendingStore
 {
-    Task RecordAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<UnmatchedIdentifier> unmatched, DateTimeOffset at, CancellationToken cancellationToken);
+    Task RecordAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<IdentifierIntent> unmatched, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>Marks identifiers a postback has just applied, so an older pending intent for them is never applied.</summary>
     Task SupersedeAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<Identifier> applied, DateTimeOffset at, CancellationToken cancellationToken);

@@ -4,7 +4,6 @@ using CohortFunctions.Cohorts;
 using CohortFunctions.DataPoints;
 using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
-using CohortFunctions.Postbacks;
 using CohortFunctions.Results;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
@@ -199,12 +198,7 @@ internal sealed partial class ResyncService(
         }
 
         // Oldest first, so that for one user the newest intent wins, as it would have in postback order.
-        var changes = live.Select(r => new CohortChange(
-            r.Identifier.Kind == Identifiers.IdentifierKind.ExternalId ? [r.Identifier.Value] : [],
-            r.Identifier.Kind == Identifiers.IdentifierKind.DeviceId ? [r.Identifier.Value] : [],
-            r.Identifier.Kind == Identifiers.IdentifierKind.Alias ? [new Identifiers.UserAlias(r.Identifier.Value, r.Identifier.AliasLabel!)] : [],
-            r.Remove)).ToList();
-        var match = await matcher.MatchAsync(workspace, changes, cancellationToken).ConfigureAwait(false);
+        var match = await matcher.MatchAsync(workspace, [.. live.Select(r => new IdentifierIntent(r.Identifier, r.Remove))], cancellationToken).ConfigureAwait(false);
         var stillUnmatched = match.Unmatched.Select(u => u.Identifier).ToHashSet();
         var matched = live.Where(r => !stillUnmatched.Contains(r.Identifier)).ToList();
         if (match.Changes.Count > 0)

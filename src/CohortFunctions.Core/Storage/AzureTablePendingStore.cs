@@ -13,7 +13,7 @@ namespace CohortFunctions.Storage;
 /// <summary>Pending identifiers in Table Storage (table <c>pending</c>).</summary>
 internal sealed class AzureTablePendingStore(StorageTables tables) : IPendingStore
 {
-    public async Task RecordAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<UnmatchedIdentifier> unmatched, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task RecordAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<IdentifierIntent> unmatched, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(unmatched);
         await UpsertAsync(workspace, cohort, [.. unmatched.Select(u => PendingEntity.For(u.Identifier, u.Remove, at, superseded: false))], cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using CohortFunctions.Cohorts;
-using CohortFunctions.Resync;
 
 namespace CohortFunctions.Storage;
 

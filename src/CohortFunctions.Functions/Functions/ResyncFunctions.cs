@@ -1,4 +1,5 @@
 using CohortFunctions.App.Http;
+using CohortFunctions.Cohorts;
 using CohortFunctions.Requests;
 using CohortFunctions.Resync;
 using Microsoft.AspNetCore.Http;

@@ -61,7 +61,7 @@ internal sealed class FaultyPendingStore(IPendingStore inner, PendingFaults faul
 
     public const string Delete = nameof(DeleteAsync);
 
-    public Task RecordAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<UnmatchedIdentifier> unmatched, DateTimeOffset at, CancellationToken cancellationToken) =>
+    public Task RecordAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<IdentifierIntent> unmatched, DateTimeOffset at, CancellationToken cancellationToken) =>
         inner.RecordAsync(workspace, cohort, unmatched, at, cancellationToken);
 
     public Task SupersedeAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<Identifier> applied, DateTimeOffset at, CancellationToken cancellationToken) =>

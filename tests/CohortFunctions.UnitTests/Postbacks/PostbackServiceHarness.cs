@@ -71,8 +71,7 @@ internal sealed class PostbackServiceHarness : IDisposable
             new IdentifierMatcher(Index.Object),
             Memberships.Object,
             Ledger.Object,
-            Pending.Object,
-            ResyncState.Object,
+            new PendingRecorder(Pending.Object, ResyncState.Object),
             Time,
             NullLogger<PostbackService>.Instance);
     }

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace CohortFunctions.Resync;
+namespace CohortFunctions.Cohorts;
 
 /// <summary>Names, intervals and due times of cadences.</summary>
 internal static class Cadences

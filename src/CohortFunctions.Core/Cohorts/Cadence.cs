@@ -1,4 +1,4 @@
-namespace CohortFunctions.Resync;
+namespace CohortFunctions.Cohorts;
 
 /// <summary>How often a sender syncs a cohort, and so how often its pending identifiers are retried.</summary>
 internal enum Cadence

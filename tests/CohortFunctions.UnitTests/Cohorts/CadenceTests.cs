@@ -1,6 +1,6 @@
-using CohortFunctions.Resync;
+using CohortFunctions.Cohorts;
 
-namespace CohortFunctions.UnitTests.Resync;
+namespace CohortFunctions.UnitTests.Cohorts;
 
 public sealed class CadenceTests
 {
