@@ -56,9 +56,9 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<ResyncService>();
         services.AddSingleton<IMaintenanceStore, AzureTableMaintenanceStore>();
         services.AddSingleton<MaintenanceService>();
-        services.AddSingleton<AzureTableMembershipStore>();
-        services.AddSingleton<IMembershipStore>(sp => sp.GetRequiredService<AzureTableMembershipStore>());
-        services.AddSingleton<IUserMemberships>(sp => sp.GetRequiredService<AzureTableMembershipStore>());
+        services.AddSingleton<IMembershipStore, AzureTableMembershipStore>();
+        services.AddSingleton<MembershipWriter>();
+        services.AddSingleton<IUserMemberships, UserMemberships>();
         services.AddSingleton<IDataPointLedger, AzureTableDataPointLedger>();
         services.AddSingleton<CohortFinder>();
         services.AddSingleton<CohortService>();

@@ -1,28 +1,26 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using CohortFunctions.Cohorts;
-using CohortFunctions.DataPoints;
 using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
 using CohortFunctions.Results;
 using CohortFunctions.Resync;
-using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Logging;
 
 namespace CohortFunctions.Postbacks;
 
 /// <summary>
-/// The partner endpoints' work. A users postback flows: credentials → validation → identifier matching →
-/// membership batches per shard (exact counts) → data point ledger. Its cost grows with its own size only: one
-/// point read per identifier, then one transaction per ≤ 99 changes in each of the user shards it touches.
+/// The partner endpoints' work. A users postback flows: credentials (<see cref="PartnerAuthenticator"/>) →
+/// validation (<see cref="CohortChangesRequest"/>) → the cohort's sync time (<see cref="ICohortStore.TouchAsync"/>)
+/// and identifier matching (<see cref="IdentifierMatcher"/>) → memberships and data points
+/// (<see cref="MembershipWriter"/>) → what is left for the resync (<see cref="PendingRecorder"/>). Its cost grows with
+/// its own size only: one point read per identifier, then one transaction per ≤ 99 changes in each user shard it touches.
 /// </summary>
 internal sealed partial class PostbackService(
     PartnerAuthenticator authenticator,
     ICohortStore cohorts,
     IdentifierMatcher matcher,
-    IMembershipStore memberships,
-    IDataPointLedger ledger,
+    MembershipWriter writer,
     PendingRecorder pending,
     TimeProvider time,
     ILogger<PostbackService> logger)
@@ -67,36 +65,8 @@ internal sealed partial class PostbackService(
         var touched = cohorts.TouchAsync(workspace, cohort, now, cancellationToken);
         var match = await matcher.MatchAsync(workspace, request.Intents(), cancellationToken).ConfigureAwait(false);
         var known = await touched.ConfigureAwait(false);
-        var origin = new ChangeOrigin(Guid.NewGuid().ToString("N"), DateOnly.FromDateTime(now.UtcDateTime), CountsDataPoints: true);
-        var results = new ConcurrentBag<MembershipResult>();
-        var entries = new ConcurrentBag<DataPointEntry>();
-        try
-        {
-            await Parallel.ForEachAsync(
-                match.Changes.GroupBy(c => c.User.Shard),
-                new ParallelOptions { MaxDegreeOfParallelism = UserId.ShardCount, CancellationToken = cancellationToken },
-                async (shard, ct) =>
-                {
-                    var (result, dataPoints) = await memberships.ApplyAsync(workspace, cohort, shard.Key, [.. shard], origin, ct).ConfigureAwait(false);
-                    results.Add(result);
-                    foreach (var entry in dataPoints)
-                    {
-                        entries.Add(entry);
-                    }
-                }).ConfigureAwait(false);
-        }
-        finally
-        {
-            // Also when a shard failed: the batches that did commit are counted now, not only at the next maintenance.
-            // But not past the request's deadline (storage may be what hangs): maintenance restores those rows from
-            // the delta rows committed with the batches.
-            if (!entries.IsEmpty)
-            {
-                await ledger.RecordAsync(workspace, partner.Name, origin.Day, [.. entries], cancellationToken).ConfigureAwait(false);
-            }
-        }
+        var total = await writer.ApplyAsync(workspace, cohort, match.Changes, ChangeOrigin.Postback(now), cancellationToken).ConfigureAwait(false);
         await pending.RecordAsync(workspace, known, match, now, cancellationToken).ConfigureAwait(false);
-        var total = results.Aggregate(MembershipResult.None, (sum, r) => sum.Plus(r));
         var summary = new PostbackSummary(total.Added, total.Removed, total.Unchanged, match.Unmatched.Count, total.Added + total.Removed);
         Log.Applied(logger, workspace.Value, partner.Name, summary.Added, summary.Removed, summary.Unchanged, summary.Unmatched);
         return summary;

@@ -1,11 +1,8 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using CohortFunctions.Cohorts;
-using CohortFunctions.DataPoints;
 using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
 using CohortFunctions.Results;
-using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,8 +22,7 @@ internal sealed partial class ResyncService(
     IResyncStateStore state,
     IPendingStore pending,
     IdentifierMatcher matcher,
-    IMembershipStore memberships,
-    IDataPointLedger ledger,
+    MembershipWriter writer,
     TimeProvider time,
     IOptions<ResyncOptions> options,
     ILogger<ResyncService> logger)
@@ -203,30 +199,12 @@ internal sealed partial class ResyncService(
         var matched = live.Where(r => !stillUnmatched.Contains(r.Identifier)).ToList();
         if (match.Changes.Count > 0)
         {
-            await ApplyAsync(workspace, cohort, match.Changes, now, cancellationToken).ConfigureAwait(false);
+            await writer.ApplyAsync(workspace, cohort, match.Changes, ChangeOrigin.Postback(now), cancellationToken).ConfigureAwait(false);
         }
 
         // Only after the changes committed: a pass that dies before this point re-applies them, which changes nothing.
         await pending.DeleteAsync(workspace, cohort, matched, cancellationToken).ConfigureAwait(false);
         return new ResyncOutcome(live.Count, matched.Count, expired.Count, live.Count - matched.Count, true);
-    }
-
-    private async Task ApplyAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<MembershipChange> changes, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var origin = new ChangeOrigin(Guid.NewGuid().ToString("N"), DateOnly.FromDateTime(now.UtcDateTime), CountsDataPoints: true);
-        var entries = new ConcurrentBag<DataPointEntry>();
-        await Parallel.ForEachAsync(
-            changes.GroupBy(c => c.User.Shard),
-            new ParallelOptions { MaxDegreeOfParallelism = UserId.ShardCount, CancellationToken = cancellationToken },
-            async (shard, ct) =>
-            {
-                var (_, dataPoints) = await memberships.ApplyAsync(workspace, cohort, shard.Key, [.. shard], origin, ct).ConfigureAwait(false);
-                foreach (var entry in dataPoints)
-                {
-                    entries.Add(entry);
-                }
-            }).ConfigureAwait(false);
-        await ledger.RecordAsync(workspace, cohort.Partner, origin.Day, [.. entries], cancellationToken).ConfigureAwait(false);
     }
 
     private static partial class Log

@@ -69,8 +69,7 @@ internal sealed class PostbackServiceHarness : IDisposable
             authenticator,
             Cohorts.Object,
             new IdentifierMatcher(Index.Object),
-            Memberships.Object,
-            Ledger.Object,
+            new MembershipWriter(Memberships.Object, Ledger.Object),
             new PendingRecorder(Pending.Object, ResyncState.Object),
             Time,
             NullLogger<PostbackService>.Instance);

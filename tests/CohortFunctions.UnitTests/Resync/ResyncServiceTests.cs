@@ -330,8 +330,7 @@ public sealed class ResyncServiceTests
         _state.Object,
         _pending.Object,
         new IdentifierMatcher(_index.Object),
-        _memberships.Object,
-        _ledger.Object,
+        new MembershipWriter(_memberships.Object, _ledger.Object),
         _time,
         Options.Create(_options),
         NullLogger<ResyncService>.Instance);
