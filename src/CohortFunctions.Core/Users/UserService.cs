@@ -5,7 +5,6 @@ using CohortFunctions.Memberships;
 using CohortFunctions.Results;
 using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Primitives;
 
 namespace CohortFunctions.Users;
 
@@ -86,20 +85,20 @@ internal sealed partial class UserService(
     }
 
     /// <summary><c>GET .../users/lookup</c>: the user holding an external id, device id (matchable or not) or alias.</summary>
-    public async Task<Result<UserDetails>> LookupAsync(string? workspace, IEnumerable<KeyValuePair<string, StringValues>> query, CancellationToken cancellationToken)
+    public async Task<Result<UserDetails>> LookupAsync(string? workspace, Identifier identifier, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(identifier);
         if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
             return invalidWorkspace;
         }
 
-        var request = UserLookupRequest.Parse(query);
-        if (request.Failure is { } invalid)
+        if (UserEntryValidation.LookupError(identifier) is { } invalid)
         {
-            return invalid;
+            return Failure.Invalid(invalid);
         }
 
-        var owner = await index.FindAsync(ws, request.Value!.Identifier, cancellationToken).ConfigureAwait(false);
+        var owner = await index.FindAsync(ws, identifier, cancellationToken).ConfigureAwait(false);
         var stored = owner is null ? null : await store.GetAsync(ws, owner.UserId, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {

@@ -67,7 +67,13 @@ internal sealed class UserFunctions(UserService users)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var found = await users.LookupAsync(workspace, request.Query, cancellationToken).ConfigureAwait(false);
+        var lookup = UserLookupQuery.Parse(request.Query);
+        if (lookup.Failure is { } invalid)
+        {
+            return ApiResponses.From(invalid);
+        }
+
+        var found = await users.LookupAsync(workspace, lookup.Value!, cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(found, d => ApiResponses.Ok(new UserBody(
             d.Profile.UserId.Value,
             d.Profile.ExternalId,

@@ -1,20 +1,24 @@
 using CohortFunctions.Identifiers;
 using CohortFunctions.Results;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
-namespace CohortFunctions.Users;
+namespace CohortFunctions.App.Http;
 
 /// <summary>
 /// The query of <c>GET /manage/workspaces/{ws}/users/lookup</c>: exactly one of <c>external_id</c>, <c>device_id</c>,
-/// or <c>alias_name</c> with <c>alias_label</c>. Other parameters (such as the function key's <c>code</c>) are ignored.
+/// or <c>alias_name</c> with <c>alias_label</c>, each given once. Other parameters (such as the function key's
+/// <c>code</c>) are ignored. Whether the value can be an identifier is the users feature's rule, checked there.
 /// </summary>
-internal sealed record UserLookupRequest(Identifier Identifier)
+internal static class UserLookupQuery
 {
     public const string UsageMessage = "Give exactly one of external_id, device_id, or alias_name with alias_label.";
 
     private static readonly string[] Names = ["external_id", "device_id", "alias_name", "alias_label"];
 
-    public static Result<UserLookupRequest> Parse(IEnumerable<KeyValuePair<string, StringValues>> query)
+    public static Result<Identifier> Parse(IQueryCollection query) => Parse((IEnumerable<KeyValuePair<string, StringValues>>)query);
+
+    public static Result<Identifier> Parse(IEnumerable<KeyValuePair<string, StringValues>> query)
     {
         ArgumentNullException.ThrowIfNull(query);
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -45,10 +49,8 @@ internal sealed record UserLookupRequest(Identifier Identifier)
             return Failure.Invalid(UsageMessage);
         }
 
-        var (identifier, field) = external is not null ? (Identifier.External(external), "external_id")
-            : device is not null ? (Identifier.Device(device), "device_id")
-            : (Identifier.Alias(new UserAlias(aliasName!, aliasLabel!)), IdentifierRules.IsValid(aliasName) ? "alias_label" : "alias_name");
-        var valid = IdentifierRules.IsValid(identifier.Value) && (identifier.AliasLabel is null || IdentifierRules.IsValid(identifier.AliasLabel));
-        return valid ? new UserLookupRequest(identifier) : Failure.Invalid($"{field} must be {IdentifierRules.Description}.");
+        return external is not null ? Identifier.External(external)
+            : device is not null ? Identifier.Device(device)
+            : Identifier.Alias(new UserAlias(aliasName!, aliasLabel!));
     }
 }
