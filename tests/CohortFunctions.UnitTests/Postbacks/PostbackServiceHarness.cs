@@ -7,6 +7,7 @@ using CohortFunctions.Memberships;
 using CohortFunctions.Partners;
 using CohortFunctions.Postbacks;
 using CohortFunctions.Resync;
+using CohortFunctions.UnitTests.TestSupport;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Caching.Memory;
@@ -62,8 +63,7 @@ internal sealed class PostbackServiceHarness : IDisposable
         };
         Cohorts.Setup(c => c.TouchAsync(It.IsAny<WorkspaceId>(), It.IsAny<CohortRef>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((WorkspaceId _, CohortRef cohort, DateTimeOffset at, CancellationToken _) => new Cohort(cohort, cohort.CohortId, false, at, at));
-        var resolver = new ImportKeyResolver(
-            Keys.Object, _cache, Time, Options.Create(new ImportKeysOptions()), NullLogger<ImportKeyResolver>.Instance);
+        var resolver = TestKeys.Resolver(Keys.Object, _cache, Time);
         var authenticator = new PartnerAuthenticator(new PartnerCatalog(Options.Create(partners)), resolver);
         Service = new PostbackService(
             authenticator,

@@ -1,5 +1,8 @@
 using CohortFunctions.ImportKeys;
 using CohortFunctions.Workspaces;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace CohortFunctions.UnitTests.TestSupport;
 
@@ -21,4 +24,8 @@ internal static class TestKeys
         new(
             new DataImportKey(keyId, Workspace(workspace), partner, ImportKeySecrets.Hint(secret), CreatedAt, invalidatedAt, null),
             ImportKeySecrets.Hash(secret));
+
+    /// <summary>The resolver postbacks use, over <paramref name="store"/>, with the default options unless given.</summary>
+    public static ImportKeyResolver Resolver(IImportKeyStore store, IMemoryCache cache, TimeProvider time, ImportKeysOptions? options = null) =>
+        new(store, cache, time, Options.Create(options ?? new ImportKeysOptions()), NullLogger<ImportKeyResolver>.Instance);
 }

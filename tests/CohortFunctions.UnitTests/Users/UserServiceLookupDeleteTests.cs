@@ -12,7 +12,7 @@ public sealed class UserServiceLookupDeleteTests
 {
     private readonly CohortRef _cohort = new("amplitude", "c1");
 
-    private readonly UserStoreHarness _harness = new();
+    private readonly UserServiceHarness _harness = new();
 
     private static Dictionary<string, StringValues> Query(params (string Name, string Value)[] values) =>
         values.GroupBy(v => v.Name).ToDictionary(g => g.Key, g => new StringValues([.. g.Select(v => v.Value)]));
