@@ -17,7 +17,8 @@ internal sealed record BenchPlan(int CohortSize, int LatencySamples, int SizeSam
     public int LatencyUsers => LatencySamples * BatchIds;
 }
 
-internal sealed record LatencyResult(string Scenario, int Concurrency, int Postbacks, double P50Ms, double P95Ms, double P99Ms, double MaxMs, double AppSeconds, double FloorSeconds, double FloorP50Ms, double FloorP99Ms)
+/// <summary>One latency scenario; a tail percentile is null where the sample count makes it the maximum.</summary>
+internal sealed record LatencyResult(string Scenario, int Concurrency, int Postbacks, double P50Ms, double? P95Ms, double? P99Ms, double MaxMs, double AppSeconds, double FloorSeconds, double FloorP50Ms, double? FloorP99Ms)
 {
     public double AppOverFloor => FloorSeconds > 0 ? AppSeconds / FloorSeconds : 0;
 }
@@ -27,7 +28,8 @@ internal sealed record SyncResult(int Members, double Seconds, double IdsPerSeco
     public double AppOverFloor => FloorSeconds > 0 ? Seconds / FloorSeconds : 0;
 }
 
-internal sealed record SizeIndependenceResult(double EmptyP50Ms, double LargeP50Ms, double EmptyP99Ms, double LargeP99Ms)
+/// <summary>Postbacks into an empty and into the large cohort; a p99 is null where the sample count makes it the maximum.</summary>
+internal sealed record SizeIndependenceResult(double EmptyP50Ms, double LargeP50Ms, double? EmptyP99Ms, double? LargeP99Ms, double EmptyMaxMs, double LargeMaxMs)
 {
     public double Ratio => EmptyP50Ms > 0 ? LargeP50Ms / EmptyP50Ms : 0;
 }
@@ -179,7 +181,7 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
         var index = 0;
         var empty = await Measure.EachAsync(batches, 1, b => app.SendAsync(new PostbackBatch($"empty-{Interlocked.Increment(ref index)}", b, [], []))).ConfigureAwait(false);
         var large = await Measure.EachAsync(batches, 1, b => app.SendAsync(new PostbackBatch("big", b, [], []))).ConfigureAwait(false);
-        return new SizeIndependenceResult(empty.P50, large.P50, empty.P99, large.P99);
+        return new SizeIndependenceResult(empty.P50, large.P50, empty.P99, large.P99, empty.Max, large.Max);
     }
 
     /// <summary>A segment "includes big": its size, and a full export walk, with the app's peak memory.</summary>
