@@ -4,28 +4,17 @@ using CohortFunctions.Results;
 
 namespace CohortFunctions.Users;
 
-/// <summary>The body of <c>POST /manage/workspaces/{ws}/users/identify</c>: <c>{"identify": [...]}</c>.</summary>
-internal sealed record IdentifyUsersRequest(IReadOnlyList<RequestEntry<IdentifyUser>> Users)
+/// <summary>Reads the body of <c>POST /manage/workspaces/{ws}/users/identify</c>: <c>{"identify": [...]}</c>.</summary>
+internal static class IdentifyUsersRequest
 {
     /// <summary>Braze's <c>/users/identify</c> takes 50 per request; a merge also moves cohort memberships, so we keep that.</summary>
     public const int MaxUsers = 50;
 
-    public const string TooManyMessage = "identify: at most 50 users per request.";
+    public static Result<IReadOnlyList<RequestEntry<IdentifyUser>>> Parse(JsonElement body) => RequestEntry.ParseAll(body, "identify", MaxUsers, "an identify entry", ParseEntry);
 
-    public const string NotAnArrayMessage = "identify must be an array.";
-
-    public static Result<IdentifyUsersRequest> Parse(JsonElement body) =>
-        RequestEntry.ParseAll(body, "identify", MaxUsers, (NotAnArrayMessage, TooManyMessage), ParseEntry).TryGetValue(out var entries, out var invalid)
-            ? new IdentifyUsersRequest(entries)
-            : invalid;
-
+    /// <summary>One identify object of the array.</summary>
     private static RequestEntry<IdentifyUser> ParseEntry(int index, JsonElement element)
     {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            return RequestEntry.Invalid<IdentifyUser>(index, "an identify entry must be a JSON object.");
-        }
-
         if (!RequestJson.TryOptionalString(element, "external_id", out var externalId) || externalId is null)
         {
             return RequestEntry.Invalid<IdentifyUser>(index, "external_id is required and must be a string.");

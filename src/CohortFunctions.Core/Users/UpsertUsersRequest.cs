@@ -4,27 +4,16 @@ using CohortFunctions.Results;
 
 namespace CohortFunctions.Users;
 
-/// <summary>The body of <c>POST /manage/workspaces/{ws}/users</c>: <c>{"users": [...]}</c>.</summary>
-internal sealed record UpsertUsersRequest(IReadOnlyList<RequestEntry<UserUpsert>> Users)
+/// <summary>Reads the body of <c>POST /manage/workspaces/{ws}/users</c>: <c>{"users": [...]}</c>.</summary>
+internal static class UpsertUsersRequest
 {
     public const int MaxUsers = 1000;
 
-    public const string TooManyMessage = "users: at most 1,000 users per request.";
+    public static Result<IReadOnlyList<RequestEntry<UserUpsert>>> Parse(JsonElement body) => RequestEntry.ParseAll(body, "users", MaxUsers, "a user", ParseUser);
 
-    public const string NotAnArrayMessage = "users must be an array.";
-
-    public static Result<UpsertUsersRequest> Parse(JsonElement body) =>
-        RequestEntry.ParseAll(body, "users", MaxUsers, (NotAnArrayMessage, TooManyMessage), ParseUser).TryGetValue(out var entries, out var invalid)
-            ? new UpsertUsersRequest(entries)
-            : invalid;
-
+    /// <summary>One user object of the array.</summary>
     private static RequestEntry<UserUpsert> ParseUser(int index, JsonElement element)
     {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            return RequestEntry.Invalid<UserUpsert>(index, "a user must be a JSON object.");
-        }
-
         if (!RequestJson.TryOptionalString(element, "external_id", out var externalId))
         {
             return RequestEntry.Invalid<UserUpsert>(index, "external_id must be a string.");

@@ -45,52 +45,12 @@ internal sealed partial class UserService
     }
 
     /// <summary><c>POST .../users</c>: creates or updates each entry; invalid ones are reported, valid ones applied.</summary>
-    public async Task<Result<UpsertUsersOutcome>> UpsertAsync(string? workspace, JsonElement body, CancellationToken cancellationToken)
-    {
-        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
-        {
-            return invalidWorkspace;
-        }
+    public Task<Result<UpsertUsersOutcome>> UpsertAsync(string? workspace, JsonElement body, CancellationToken cancellationToken) =>
+        RunAsync(workspace, UpsertUsersRequest.Parse(body), UserEntryValidation.Validate, e => e.Identifiers.Select(i => i.Identifier), _upserter.ApplyAsync, Upserted, cancellationToken);
 
-        if (!UpsertUsersRequest.Parse(body).TryGetValue(out var request, out var invalid))
-        {
-            return invalid;
-        }
-
-        var outcomes = await EntryBatch.RunAsync<UserUpsert, UserEntry>(
-            request.Users,
-            UserEntryValidation.Validate,
-            entry => entry.Identifiers.Select(i => i.Identifier),
-            (entry, ct) => _upserter.ApplyAsync(ws, entry, ct),
-            cancellationToken).ConfigureAwait(false);
-        var outcome = new UpsertUsersOutcome(Count(outcomes, EntryResult.Created), Count(outcomes, EntryResult.Updated), Errors(ws, outcomes));
-        Log.UsersUpserted(_logger, ws.Value, outcome.Created, outcome.Updated, outcome.Errors.Count);
-        return outcome;
-    }
-
-    /// <summary><c>POST .../users/identify</c>.</summary>
-    public async Task<Result<IdentifyUsersOutcome>> IdentifyAsync(string? workspace, JsonElement body, CancellationToken cancellationToken)
-    {
-        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
-        {
-            return invalidWorkspace;
-        }
-
-        if (!IdentifyUsersRequest.Parse(body).TryGetValue(out var request, out var invalid))
-        {
-            return invalid;
-        }
-
-        var outcomes = await EntryBatch.RunAsync<IdentifyUser, IdentifyEntry>(
-            request.Users,
-            UserEntryValidation.Validate,
-            entry => [entry.Lookup, Identifier.External(entry.ExternalId)],
-            (entry, ct) => _identification.ApplyAsync(ws, entry, ct),
-            cancellationToken).ConfigureAwait(false);
-        var outcome = new IdentifyUsersOutcome(Count(outcomes, EntryResult.Identified), Count(outcomes, EntryResult.Merged), Errors(ws, outcomes));
-        Log.UsersIdentified(_logger, ws.Value, outcome.Identified, outcome.Merged, outcome.Errors.Count);
-        return outcome;
-    }
+    /// <summary><c>POST .../users/identify</c>: identifies each entry's anonymous user, or merges it into the one with the external id.</summary>
+    public Task<Result<IdentifyUsersOutcome>> IdentifyAsync(string? workspace, JsonElement body, CancellationToken cancellationToken) =>
+        RunAsync(workspace, IdentifyUsersRequest.Parse(body), UserEntryValidation.Validate, e => [e.Lookup, Identifier.External(e.ExternalId)], _identification.ApplyAsync, Identified, cancellationToken);
 
     /// <summary><c>GET .../users/lookup</c>: the user holding an external id, device id (matchable or not) or alias.</summary>
     public async Task<Result<UserDetails>> LookupAsync(string? workspace, Identifier identifier, CancellationToken cancellationToken)
@@ -133,6 +93,46 @@ internal sealed partial class UserService
         await _deletion.DeleteAsync(ws, stored, cancellationToken).ConfigureAwait(false);
         Log.UserDeleted(_logger, ws.Value, user.Value);
         return user;
+    }
+
+    /// <summary>A batch request: the workspace first, then the body, then every entry (<see cref="EntryBatch"/>), then the report.</summary>
+    private static async Task<Result<TOutcome>> RunAsync<TRequest, TEntry, TOutcome>(
+        string? workspace,
+        Result<IReadOnlyList<RequestEntry<TRequest>>> request,
+        Func<int, TRequest, (TEntry? Entry, string? Error)> validate,
+        Func<TEntry, IEnumerable<Identifier>> identifiers,
+        Func<WorkspaceId, TEntry, CancellationToken, Task<EntryOutcome>> apply,
+        Func<WorkspaceId, IReadOnlyList<EntryOutcome>, TOutcome> report,
+        CancellationToken cancellationToken)
+        where TRequest : class
+        where TEntry : class
+    {
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
+        {
+            return invalidWorkspace;
+        }
+
+        if (!request.TryGetValue(out var entries, out var invalid))
+        {
+            return invalid;
+        }
+
+        var outcomes = await EntryBatch.RunAsync(entries, validate, identifiers, (entry, ct) => apply(ws, entry, ct), cancellationToken).ConfigureAwait(false);
+        return report(ws, outcomes);
+    }
+
+    private UpsertUsersOutcome Upserted(WorkspaceId workspace, IReadOnlyList<EntryOutcome> outcomes)
+    {
+        var outcome = new UpsertUsersOutcome(Count(outcomes, EntryResult.Created), Count(outcomes, EntryResult.Updated), Errors(workspace, outcomes));
+        Log.UsersUpserted(_logger, workspace.Value, outcome.Created, outcome.Updated, outcome.Errors.Count);
+        return outcome;
+    }
+
+    private IdentifyUsersOutcome Identified(WorkspaceId workspace, IReadOnlyList<EntryOutcome> outcomes)
+    {
+        var outcome = new IdentifyUsersOutcome(Count(outcomes, EntryResult.Identified), Count(outcomes, EntryResult.Merged), Errors(workspace, outcomes));
+        Log.UsersIdentified(_logger, workspace.Value, outcome.Identified, outcome.Merged, outcome.Errors.Count);
+        return outcome;
     }
 
     private static int Count(IReadOnlyList<EntryOutcome> outcomes, EntryResult result) => outcomes.Count(o => o.Result == result);

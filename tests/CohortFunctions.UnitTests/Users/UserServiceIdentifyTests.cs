@@ -228,7 +228,7 @@ public sealed class UserServiceIdentifyTests
         var result = await IdentifyAsync([.. Enumerable.Range(0, 51).Select(i => ByDevice($"u{i}", $"d{i}"))]);
 
         // Assert
-        Assert.Equal(IdentifyUsersRequest.TooManyMessage, result.Failure?.Message);
+        Assert.Equal("identify: at most 50 users per request.", result.Failure?.Message);
     }
 
     [Theory]
@@ -240,7 +240,7 @@ public sealed class UserServiceIdentifyTests
         var result = await _harness.Service.IdentifyAsync(_harness.Workspace.Value, Json(body), CancellationToken.None);
 
         // Assert
-        Assert.Equal(IdentifyUsersRequest.NotAnArrayMessage, result.Failure?.Message);
+        Assert.Equal("identify must be an array.", result.Failure?.Message);
     }
 
     /// <summary>Memberships whose first move fails.</summary>

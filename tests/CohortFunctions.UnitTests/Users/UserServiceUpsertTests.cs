@@ -38,7 +38,7 @@ public sealed class UserServiceUpsertTests
 
         // Assert
         Assert.Equal(FailureKind.Invalid, result.Failure?.Kind);
-        Assert.Equal(UpsertUsersRequest.NotAnArrayMessage, result.Failure!.Message);
+        Assert.Equal("users must be an array.", result.Failure!.Message);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class UserServiceUpsertTests
 
         // Assert
         Assert.Equal(FailureKind.Invalid, result.Failure?.Kind);
-        Assert.Equal(UpsertUsersRequest.TooManyMessage, result.Failure!.Message);
+        Assert.Equal("users: at most 1,000 users per request.", result.Failure!.Message);
         Assert.Empty(_harness.Calls);
     }
 
