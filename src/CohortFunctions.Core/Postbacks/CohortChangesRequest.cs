@@ -90,8 +90,8 @@ internal sealed record CohortChangesRequest(string CohortId, IReadOnlyList<Cohor
     private static List<UserAlias>? AliasArray(JsonElement element) =>
         ArrayOf(element, item =>
             item.ValueKind == JsonValueKind.Object
-            && PartnerCredentials.StringOrNull(item, "alias_name") is { Length: > 0 and <= IdentifierRules.MaxLength } name
-            && PartnerCredentials.StringOrNull(item, "alias_label") is { Length: > 0 and <= IdentifierRules.MaxLength } label
+            && JsonText.Property(item, "alias_name") is { Length: > 0 and <= IdentifierRules.MaxLength } name
+            && JsonText.Property(item, "alias_label") is { Length: > 0 and <= IdentifierRules.MaxLength } label
                 ? new UserAlias(name, label)
                 : null);
 

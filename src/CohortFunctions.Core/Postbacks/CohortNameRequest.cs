@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CohortFunctions.Requests;
 using CohortFunctions.Results;
 
 namespace CohortFunctions.Postbacks;
@@ -18,12 +19,12 @@ internal sealed partial record CohortNameRequest(string CohortId, string Name, D
             return Failure.Invalid(PartnerMessages.InvalidCohortId);
         }
 
-        if (PartnerCredentials.StringOrNull(body, "name") is not { } name || string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength)
+        if (JsonText.Property(body, "name") is not { } name || string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength)
         {
             return Failure.Invalid(PartnerMessages.InvalidName);
         }
 
-        if (PartnerCredentials.StringOrNull(body, "created_at") is not { } createdAtText || ParseIso8601(createdAtText) is not { } createdAt)
+        if (JsonText.Property(body, "created_at") is not { } createdAtText || ParseIso8601(createdAtText) is not { } createdAt)
         {
             return Failure.Invalid(PartnerMessages.InvalidCreatedAt);
         }

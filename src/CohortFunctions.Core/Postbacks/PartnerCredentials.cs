@@ -7,7 +7,5 @@ namespace CohortFunctions.Postbacks;
 internal sealed record PartnerCredentials(string? PartnerApiKey, string? ClientSecret)
 {
     public static PartnerCredentials From(JsonElement body) =>
-        new(StringOrNull(body, "partner_api_key"), StringOrNull(body, "client_secret"));
-
-    internal static string? StringOrNull(JsonElement body, string name) => JsonText.Property(body, name);
+        new(JsonText.Property(body, "partner_api_key"), JsonText.Property(body, "client_secret"));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CohortFunctions.Identifiers;
+using CohortFunctions.Requests;
 
 namespace CohortFunctions.Postbacks;
 
@@ -7,5 +8,5 @@ internal static class PostbackFields
 {
     /// <summary>A cohort id is a non-empty string that could also be an identifier (no control characters, ≤ 1,024).</summary>
     public static string? CohortId(JsonElement body) =>
-        PartnerCredentials.StringOrNull(body, "cohort_id") is { } id && IdentifierRules.IsValid(id) ? id : null;
+        JsonText.Property(body, "cohort_id") is { } id && IdentifierRules.IsValid(id) ? id : null;
 }
