@@ -15,8 +15,6 @@ internal sealed class CohortService(
     PartnerCatalog partners,
     TimeProvider time)
 {
-    public const int MaxPageSize = 1000;
-
     private const int CountParallelism = 8;
 
     public async Task<Result<IReadOnlyList<CohortView>>> ListAsync(string? workspace, CancellationToken cancellationToken)
@@ -43,14 +41,9 @@ internal sealed class CohortService(
             return invalidWorkspace;
         }
 
-        if (limit is < 1 or > MaxPageSize)
+        if (!MemberPageRequest.Parse(limit, continuation).TryGetValue(out var request, out var invalid))
         {
-            return Failure.Invalid($"limit must be between 1 and {MaxPageSize}.");
-        }
-
-        if (!MemberCursor.TryParse(continuation, out _))
-        {
-            return Failure.Invalid("continuation is not a token from a previous page.");
+            return invalid;
         }
 
         if (!(await finder.FindAsync(ws, partner, cohortId, cancellationToken).ConfigureAwait(false)).TryGetValue(out var cohort, out var notFound))
@@ -58,7 +51,7 @@ internal sealed class CohortService(
             return notFound;
         }
 
-        var page = await memberships.ListAsync(ws, cohort.Ref, limit ?? MaxPageSize, continuation, cancellationToken).ConfigureAwait(false);
+        var page = await memberships.ListAsync(ws, cohort.Ref, request.PageSize, continuation, cancellationToken).ConfigureAwait(false);
         var summaries = await profiles.GetSummariesAsync(ws, page.Members, cancellationToken).ConfigureAwait(false);
 
         // A member whose profile is gone (deleted mid-walk) is still listed by id: the page stays a true page.

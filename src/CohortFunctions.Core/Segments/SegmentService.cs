@@ -24,8 +24,6 @@ internal sealed class SegmentService(
 {
     public const int MaxNameLength = 200;
 
-    public const int MaxPageSize = 1000;
-
     private const int StreamPageSize = 1000;
 
     private const int SizeParallelism = 4;
@@ -162,14 +160,9 @@ internal sealed class SegmentService(
     /// <summary>A page of the segment's users, from <paramref name="continuation"/> on.</summary>
     public async Task<Result<SegmentUsersPage>> UsersAsync(string? workspace, string? segmentId, int? limit, string? continuation, CancellationToken cancellationToken)
     {
-        if (limit is < 1 or > MaxPageSize)
+        if (!MemberPageRequest.Parse(limit, continuation).TryGetValue(out var page, out var invalid))
         {
-            return Failure.Invalid($"limit must be between 1 and {MaxPageSize}.");
-        }
-
-        if (!MemberCursor.TryParse(continuation, out var parsed))
-        {
-            return Failure.Invalid("continuation is not a token from a previous page.");
+            return invalid;
         }
 
         var found = await FindAsync(workspace, segmentId, cancellationToken).ConfigureAwait(false);
@@ -179,9 +172,9 @@ internal sealed class SegmentService(
         }
 
         var (ws, segment) = found.Value;
-        var pageSize = limit ?? MaxPageSize;
+        var pageSize = page.PageSize;
         var ids = new List<UserId>(pageSize);
-        var cursor = parsed.Value;
+        var cursor = page.Cursor;
         string? next = null;
         while (cursor.ShardIndex < UserId.ShardCount && next is null)
         {
