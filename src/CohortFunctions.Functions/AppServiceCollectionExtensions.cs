@@ -1,4 +1,5 @@
 using CohortFunctions.App.Http;
+using CohortFunctions.App.OperatorConsole;
 using CohortFunctions.Composition;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,6 +11,7 @@ public static class AppServiceCollectionExtensions
     public static IServiceCollection AddCohortFunctionsApp(this IServiceCollection services)
     {
         services.AddCohortCore();
+        services.AddSingleton<ConsoleAssets>();
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         return services;
     }

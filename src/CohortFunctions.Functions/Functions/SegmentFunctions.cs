@@ -20,6 +20,8 @@ public sealed class SegmentFunctions(SegmentService segments)
 
     public sealed record SegmentsBody(IReadOnlyList<SegmentBody> Segments);
 
+    public sealed record SizeBody(long Size);
+
     public sealed record UserAliasBody(string AliasName, string AliasLabel);
 
     public sealed record SegmentUserBody(string UserId, string? ExternalId, IReadOnlyList<UserAliasBody> Aliases);
@@ -51,6 +53,22 @@ public sealed class SegmentFunctions(SegmentService segments)
 
         var created = await segments.CreateAsync(workspace, body.Value, cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(created, s => ApiResponses.Created(ToBody(s)));
+    }
+
+    [Function(nameof(PreviewSegmentSize))]
+    public async Task<IActionResult> PreviewSegmentSize(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.SegmentSize)] HttpRequest request,
+        string workspace,
+        CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        if (body.Failure is { } invalid)
+        {
+            return ApiResponses.From(invalid);
+        }
+
+        var size = await segments.PreviewSizeAsync(workspace, body.Value, cancellationToken).ConfigureAwait(false);
+        return ApiResponses.From(size, s => ApiResponses.Ok(new SizeBody(s)));
     }
 
     [Function(nameof(ListSegments))]

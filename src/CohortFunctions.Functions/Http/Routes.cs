@@ -8,6 +8,20 @@ public static class Routes
 {
     public const string Health = "health";
 
+    // Operator console: static files, anonymous; every data call they make goes to manage/ with the function key.
+
+    /// <summary>The operator console's page (GET).</summary>
+    public const string Console = "console";
+
+    /// <summary>The operator console's CSS and ES modules (GET), e.g. <c>console/app.js</c>.</summary>
+    public const string ConsoleAsset = "console/{*asset}";
+
+    /// <summary>Every workspace that has a data import key (GET).</summary>
+    public const string Workspaces = "manage/workspaces";
+
+    /// <summary>Every configured partner, and the REST endpoint to give them (GET).</summary>
+    public const string Partners = "manage/partners";
+
     public const string ImportKeys = "manage/workspaces/{workspace}/partners/{partner}/keys";
 
     public const string ImportKey = "manage/workspaces/{workspace}/partners/{partner}/keys/{keyId}";
@@ -38,6 +52,9 @@ public static class Routes
     public const string Segment = "manage/workspaces/{workspace}/segments/{segmentId}";
 
     public const string SegmentUsers = "manage/workspaces/{workspace}/segments/{segmentId}/users";
+
+    /// <summary>The size of a filter that is not saved (POST), for a segment builder's live size.</summary>
+    public const string SegmentSize = "manage/workspaces/{workspace}/segment-size";
 
     /// <summary>Everything no other function matches, to answer 404 and 405 as JSON.</summary>
     public const string Fallback = "{*path}";

@@ -33,13 +33,13 @@ public sealed partial class ManagementAuthTests(ManagementAuthTests.Fixture fixt
     }
 
     [Fact]
-    public void Catalog_ManagementRoutes_AllNeedAFunctionKeyAndOnlyHealthPartnersAndFallbackAreAnonymous()
+    public void Catalog_ManagementRoutes_AllNeedAFunctionKeyAndOnlyHealthPartnersConsoleFilesAndFallbackAreAnonymous()
     {
         // Act
         var anonymous = FunctionCatalog.App.Http.Where(f => !f.RequiresKey).Select(f => f.Route).Order(StringComparer.Ordinal);
 
         // Assert
-        Assert.Equal(["health", "partners/{partner}/cohorts", "partners/{partner}/cohorts/users", "{*path}"], anonymous);
+        Assert.Equal(["console", "console/{*asset}", "health", "partners/{partner}/cohorts", "partners/{partner}/cohorts/users", "{*path}"], anonymous);
         Assert.All(FunctionCatalog.App.Http.Where(f => f.Route.StartsWith("manage/", StringComparison.Ordinal)), f => Assert.Equal(AuthorizationLevel.Function, f.AuthLevel));
     }
 
@@ -203,6 +203,7 @@ public sealed partial class ManagementAuthTests(ManagementAuthTests.Fixture fixt
         "IdentifyUsers" => $$"""{"identify": [{"external_id": "identified-without-key", "device_id": "{{FuzzWorkspace.AnonymousDevice}}"}]}""",
         "CreateSegment" => FuzzWorkspace.SegmentBody("created-without-key").Text(),
         "UpdateSegment" => FuzzWorkspace.SegmentBody("renamed-without-key").Text(),
+        "PreviewSegmentSize" => FuzzWorkspace.SegmentBody("sized-without-key").Text(),
         "SetCohortSchedule" => """{"cadence": "realtime"}""",
         _ => "",
     };

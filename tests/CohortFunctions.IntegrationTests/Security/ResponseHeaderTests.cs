@@ -129,6 +129,8 @@ public sealed class ResponseHeaderTests(AppFixture fixture) : IClassFixture<AppF
 
         public Task<IReadOnlyList<DataImportKey>> ListAsync(WorkspaceId workspace, string partner, CancellationToken cancellationToken) => throw Failure;
 
+        public Task<IReadOnlyList<WorkspaceId>> ListWorkspacesAsync(CancellationToken cancellationToken) => throw Failure;
+
         public Task<StoredImportKey?> GetAsync(WorkspaceId workspace, string partner, string keyId, CancellationToken cancellationToken) => throw Failure;
 
         public Task InvalidateAsync(StoredImportKey key, DateTimeOffset at, CancellationToken cancellationToken) => throw Failure;
