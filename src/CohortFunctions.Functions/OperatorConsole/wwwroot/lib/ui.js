@@ -158,7 +158,7 @@ export function copyField({ label, value, name, secret = false }) {
   const button = h('button', {
     type: 'button',
     class: 'button',
-    'aria-describedby': id,
+    'aria-label': `Copy ${label}`,
     onclick: async () => {
       try {
         await navigator.clipboard.writeText(input.value);
@@ -169,7 +169,7 @@ export function copyField({ label, value, name, secret = false }) {
       }
       setTimeout(() => { status.textContent = ''; }, 4000);
     },
-  }, `Copy ${label.toLowerCase()}`);
+  }, 'Copy');
   return h('div', { class: 'field' },
     h('label', { for: id, class: 'label' }, label),
     h('div', { class: 'copy-row' }, input, button, status));

@@ -93,12 +93,12 @@ function membersSection(ctx, cohort) {
     rowKey: (member) => member.user_id,
     columns: [
       {
-        key: 'external_id', label: 'External id',
+        key: 'external_id', label: 'External id', sortable: false,
         cell: (member) => member.external_id === null
           ? h('span', { class: 'muted' }, 'Anonymous')
           : h('a', { href: links.user({ external_id: member.external_id }), class: 'mono' }, member.external_id),
       },
-      { key: 'user_id', label: 'User id', cell: (member) => h('span', { class: 'mono' }, member.user_id) },
+      { key: 'user_id', label: 'User id', sortable: false, cell: (member) => h('span', { class: 'mono' }, member.user_id) },
     ],
   });
   let pageNumber = 1;
