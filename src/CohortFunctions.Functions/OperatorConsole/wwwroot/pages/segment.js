@@ -172,9 +172,10 @@ export default {
         });
         actions.push(removeGroup);
       }
-      return h('fieldset', { class: ['group', depth > 1 && 'group-nested'], 'aria-label': label },
-        h('legend', { class: 'group-legend' },
-          h('label', { for: opId }, depth === 1 ? 'Users who match ' : 'Match '), opSelect, h('span', null, ' of these filters')),
+      return h('fieldset', { class: ['group', depth > 1 && 'group-nested'] },
+        h('legend', { class: 'visually-hidden' }, label),
+        h('div', { class: 'group-head' },
+          h('label', { for: opId }, depth === 1 ? 'Users who match' : 'Match'), opSelect, h('span', null, 'of these filters')),
         group.items.length === 0 ? h('p', { class: 'muted small' }, 'No filters in this group yet.') : children,
         h('div', { class: 'group-actions' }, actions));
     }

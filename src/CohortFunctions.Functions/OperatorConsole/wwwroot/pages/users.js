@@ -63,10 +63,12 @@ export default {
 
     let user;
     let cohorts;
+    let partners;
     try {
-      [user, cohorts] = await Promise.all([
+      [user, cohorts, partners] = await Promise.all([
         ctx.api.lookupUser(current.params, { signal: ctx.signal }),
         ctx.api.cohorts({ signal: ctx.signal }).catch(() => ({ cohorts: [] })),
+        ctx.partners().catch(() => ({ partners: [] })),
       ]);
     } catch (error) {
       if (error.name === 'AbortError') return;
@@ -77,6 +79,7 @@ export default {
       return;
     }
 
+    const partnerName = (slug) => partners.partners.find((p) => p.partner === slug)?.display_name ?? slug;
     const find = (membership) => cohorts.cohorts.find((c) => c.partner === membership.partner && c.cohort_id === membership.cohort_id);
     const list = (items, empty) => items.length === 0 ? h('span', { class: 'muted' }, empty) : h('ul', { class: 'plain-list' }, items.map((item) => h('li', { class: 'mono' }, item)));
     const memberships = dataTable({
@@ -88,7 +91,9 @@ export default {
           key: 'cohort', label: 'Cohort', value: (m) => find(m)?.display_name ?? m.cohort_id,
           cell: (m) => h('a', { href: links.cohort(m.partner, m.cohort_id), class: 'strong-link' }, find(m)?.display_name ?? m.cohort_id),
         },
-        { key: 'partner', label: 'Partner' },
+        {
+          key: 'partner', label: 'Partner', value: (m) => partnerName(m.partner), cell: (m) => partnerName(m.partner),
+        },
         { key: 'cohort_id', label: 'Cohort id', cell: (m) => h('span', { class: 'mono' }, m.cohort_id) },
       ],
     });
