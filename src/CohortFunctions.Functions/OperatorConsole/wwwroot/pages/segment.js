@@ -125,7 +125,8 @@ export default {
         focusAfterRender = '.add-filter';
         rerender();
       });
-      return h('div', { class: 'filter-row', role: 'group', 'aria-label': label },
+      row.key ??= uid('row');
+      return h('div', { class: 'filter-row', role: 'group', 'aria-label': label, dataset: { row: row.key } },
         h('div', { class: 'filter-cell' }, h('label', { for: filterId, class: 'mini-label' }, 'Filter'), filterSelect),
         h('div', { class: 'filter-cell filter-cell-mode' }, h('label', { for: modeId, class: 'mini-label' }, 'Operator'), modeSelect),
         h('div', { class: 'filter-cell filter-cell-cohort' }, h('label', { for: cohortId, class: 'mini-label' }, 'Cohort'), cohortSelect),
@@ -150,9 +151,11 @@ export default {
       });
       const addFilter = h('button', { type: 'button', class: 'button button-small add-filter' }, '+ Add filter');
       addFilter.addEventListener('click', () => {
-        group.items.push(newRow(groups[0]?.partner ?? ''));
+        const row = newRow(groups[0]?.partner ?? '');
+        row.key = uid('row');
+        group.items.push(row);
+        focusAfterRender = `[data-row="${row.key}"] select[name=cohort]`;
         rerender();
-        builder.querySelectorAll('select[name=cohort]')[countRowsBefore(model, group) - 1]?.focus();
       });
       const actions = [addFilter];
       if (depth < MAX_DEPTH - 1) {
@@ -178,21 +181,6 @@ export default {
           h('label', { for: opId }, depth === 1 ? 'Users who match' : 'Match'), opSelect, h('span', null, 'of these filters')),
         group.items.length === 0 ? h('p', { class: 'muted small' }, 'No filters in this group yet.') : children,
         h('div', { class: 'group-actions' }, actions));
-    }
-
-    /** Rows up to and including the last row of `target`, in document order, to focus the one just added. */
-    function countRowsBefore(node, target) {
-      let rows = 0;
-      let found = false;
-      const walk = (group) => {
-        for (const item of group.items) {
-          if (found) return;
-          if (item.type === 'row') rows += 1; else walk(item);
-        }
-        if (group === target) found = true;
-      };
-      walk(node);
-      return rows;
     }
 
     const saveButton = h('button', { type: 'submit', class: 'button button-primary' }, saved ? 'Save changes' : 'Save segment');
