@@ -12,14 +12,13 @@ namespace CohortFunctions.App.Functions;
 /// </summary>
 public sealed class ConsoleFunctions(ConsoleAssets assets)
 {
-    [Function(nameof(ConsolePage))]
-    public IActionResult ConsolePage(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Console)] HttpRequest request) =>
-        new ConsoleAssetResult(assets.Find(ConsoleAssets.IndexPath)!);
-
-    [Function(nameof(ConsoleFile))]
-    public IActionResult ConsoleFile(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.ConsoleAsset)] HttpRequest request,
+    /// <summary>
+    /// One function for the page (<c>/console</c>, <c>/console/</c>) and its files: a catch-all matches the empty path
+    /// too, so a second function for the page would make <c>/console</c> match two routes (see <see cref="Routes"/>).
+    /// </summary>
+    [Function(nameof(ConsoleFiles))]
+    public IActionResult ConsoleFiles(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Console)] HttpRequest request,
         string? asset) =>
         assets.Find(asset) is { } found
             ? new ConsoleAssetResult(found)
