@@ -60,9 +60,8 @@ internal static class HttpFunctionEndpoints
             presented = context.Request.Query["code"];
         }
 
-        // The Functions host compares keys without regard to case; so does this.
         return presented is not null && CryptographicOperations.FixedTimeEquals(
-            SHA256.HashData(Encoding.UTF8.GetBytes(presented.ToUpperInvariant())),
-            SHA256.HashData(Encoding.UTF8.GetBytes(expected.ToUpperInvariant())));
+            SHA256.HashData(Encoding.UTF8.GetBytes(presented)),
+            SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
     }
 }

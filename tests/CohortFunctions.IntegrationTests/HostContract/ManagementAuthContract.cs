@@ -88,20 +88,6 @@ public abstract partial class ManagementAuthContract(HostFixture fixture)
         Assert.True((int)response.StatusCode is >= 200 and < 300, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    [Fact]
-    public async Task ManagementRoute_FunctionKeyInAnotherCase_IsServedAsTheFunctionsHostDoes()
-    {
-        // Arrange: the Functions host compares function keys without regard to case; the local host does the same.
-        var client = _app.CreateClient(withFunctionKey: false);
-        client.DefaultRequestHeaders.Add("x-functions-key", _app.FunctionKey!.ToUpperInvariant());
-
-        // Act
-        using var response = await client.GetAsync(new Uri($"manage/workspaces/{TestIds.Workspace()}/cohorts", UriKind.Relative));
-
-        // Assert
-        await ManagementApi.ExpectStatusAsync(response, HttpStatusCode.OK);
-    }
-
     public static TheoryData<string, string> WrongPartnerKeys() => new()
     {
         { "partners/amplitude/cohorts", "missing" },
