@@ -58,9 +58,9 @@ public sealed class SegmentFunctions(SegmentService segments)
     [Function(nameof(PreviewSegmentSize))]
     public async Task<IActionResult> PreviewSegmentSize(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.SegmentSize)] HttpRequest request,
-        string workspace,
-        CancellationToken cancellationToken)
+        string workspace)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (body.Failure is { } invalid)
         {

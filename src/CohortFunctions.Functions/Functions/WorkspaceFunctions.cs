@@ -15,9 +15,9 @@ public sealed class WorkspaceFunctions(ImportKeyService keys)
 
     [Function(nameof(ListWorkspaces))]
     public async Task<IActionResult> ListWorkspaces(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Workspaces)] HttpRequest request,
-        CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Workspaces)] HttpRequest request)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var workspaces = await keys.ListWorkspacesAsync(cancellationToken).ConfigureAwait(false);
         return ApiResponses.Ok(new WorkspacesBody([.. workspaces.Select(w => new WorkspaceBody(w.Value))]));
     }

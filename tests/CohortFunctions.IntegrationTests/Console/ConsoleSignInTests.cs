@@ -63,7 +63,7 @@ public sealed class ConsoleSignInTests(AppFixture fixture) : IClassFixture<AppFi
 
         // Assert
         var error = page.Locator(".field-error").First;
-        await Expect(error).ToContainTextAsync("This key was not accepted: A valid function key is required");
+        await Expect(error).ToContainTextAsync("This key was not accepted: The Functions host refused the function key.");
         await Expect(error).ToContainTextAsync("HTTP 401");
         await Expect(page.GetByLabel("Or a new workspace id")).ToHaveCountAsync(0);
         await console.ScreenshotAsync("desktop-sign-in-wrong-key");
@@ -105,7 +105,7 @@ public sealed class ConsoleSignInTests(AppFixture fixture) : IClassFixture<AppFi
 
         // Assert
         await page.WaitForURLAsync(ConsoleSession.HashRoute("sign-in"));
-        await Expect(page.Locator(".notice")).ToContainTextAsync("Signed out: the function key was not accepted (A valid function key is required");
+        await Expect(page.Locator(".notice")).ToContainTextAsync("Signed out: The Functions host refused the function key.");
         Assert.Null(await page.EvaluateAsync<string?>($"() => sessionStorage.getItem('{KeyStorage}')"));
     }
 }

@@ -30,6 +30,10 @@ public abstract class RoutingContract(HostFixture fixture)
         { "OPTIONS", "manage/workspaces/acme/partners/amplitude/keys", 405, "GET, POST" },
         { "DELETE", "manage/workspaces/acme/cohorts/amplitude/c1/members", 405, "GET" },
         { "GET", "manage/workspaces/acme/cohorts/amplitude/c1/resync", 405, "POST" },
+        { "POST", "console", 405, "GET" },
+        { "DELETE", "console/app.js", 405, "GET" },
+        { "PUT", "manage/workspaces", 405, "GET" },
+        { "GET", "manage/workspaces/acme/segment-size", 405, "POST" },
     };
 
     [Theory]
@@ -99,6 +103,34 @@ public abstract class RoutingContract(HostFixture fixture)
         // Assert
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("Invalid Partner API key", await response.ReadErrorMessageAsync());
+    }
+
+    [Theory]
+    [InlineData("console", "text/html")]
+    [InlineData("console/", "text/html")]
+    [InlineData("console/app.js", "text/javascript")]
+    [InlineData("console/console.css", "text/css")]
+    public async Task Console_PageAndFiles_ServedAnonymouslyWithTheirPolicy(string path, string mediaType)
+    {
+        // Act
+        using var response = await SendAsync("GET", path, withFunctionKey: false);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("default-src 'none'", string.Join(";", response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        Assert.NotNull(response.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task Console_UnknownFile_AppsJson404()
+    {
+        // Act
+        using var response = await SendAsync("GET", "console/no-such-file.js", withFunctionKey: false);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("Not found.", await response.ReadErrorMessageAsync());
     }
 
     private async Task<HttpResponseMessage> SendAsync(string method, string path, bool withFunctionKey)

@@ -161,7 +161,7 @@ async function show() {
 }
 
 onUnauthorized((error) => {
-  signOut(`Signed out: the function key was not accepted (${error.message})`);
+  signOut(`Signed out: ${error.message}`);
 });
 
 window.addEventListener('hashchange', show);

@@ -47,7 +47,9 @@ export async function request(method, path, { body, signal, key } = {}) {
     data = null;
   }
   if (!response.ok) {
-    const message = data && typeof data.message === 'string' ? data.message : `HTTP ${response.status}`;
+    // The Functions host refuses a missing or wrong function key itself, with a bare 401.
+    const fallback = response.status === 401 ? 'The Functions host refused the function key.' : `HTTP ${response.status}`;
+    const message = data && typeof data.message === 'string' ? data.message : fallback;
     const error = new ApiError(response.status, message, data?.request_id);
     if (response.status === 401 && key === undefined) unauthorized(error);
     throw error;
