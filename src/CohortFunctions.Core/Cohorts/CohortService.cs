@@ -75,6 +75,7 @@ internal sealed class CohortService(
             Cadences.Name(cohort.Cadence),
             cohort.LastResyncAt,
             cohort.NextResyncAt,
-            cohort.IsStale(time.GetUtcNow()));
+            cohort.IsStale(time.GetUtcNow()),
+            cohort.HasPending);
     }
 }

@@ -23,9 +23,9 @@ internal sealed class ResyncFunctions(ResyncService resync)
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = Routes.CohortSchedule)] HttpRequest request,
         string workspace,
         string partner,
-        string cohortId,
-        CancellationToken cancellationToken)
+        string cohortId)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (body.Failure is { } invalid)
         {
@@ -42,9 +42,9 @@ internal sealed class ResyncFunctions(ResyncService resync)
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.CohortResync)] HttpRequest request,
         string workspace,
         string partner,
-        string cohortId,
-        CancellationToken cancellationToken)
+        string cohortId)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var outcome = await resync.ResyncNowAsync(workspace, partner, RawPath.Segment(request, CohortIdSegment, cohortId), cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(outcome, o => ApiResponses.Ok(new ResyncBody(o.Retried, o.Applied, o.Expired, o.StillPending, o.Complete)));
     }

@@ -19,7 +19,7 @@ internal sealed class ApiResult(int statusCode, object? body, IReadOnlyDictionar
     public Task ExecuteResultAsync(ActionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return WriteAsync(context.HttpContext.Response, context.HttpContext.RequestAborted);
+        return WriteAsync(context.HttpContext.Response, RequestDeadline.ResponseToken(context.HttpContext));
     }
 
     /// <summary>Writes this result to <paramref name="response"/>; also used where no action context exists.</summary>
