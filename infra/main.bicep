@@ -226,7 +226,7 @@ module network 'modules/network.bicep' = if (vnetEnabled) {
     addressPrefix: vnetAddressPrefix
     storageAccountName: storage.outputs.storageAccountName
     keyVaultName: keyVault.outputs.keyVaultName
-    resourceToken: resourceToken
+    nameSuffix: resourceToken
   }
 }
 
@@ -239,7 +239,7 @@ module rbac 'modules/rbac.bicep' = {
     identityId: identity.id
     identityPrincipalId: identity.properties.principalId
     deployerRolesEnabled: deployerRolesEnabled
-    deployerPrincipalId: deployer().objectId
+    deployerObjectId: deployer().objectId
   }
 }
 

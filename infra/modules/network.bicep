@@ -22,7 +22,7 @@ param storageAccountName string
 param keyVaultName string
 
 @description('Suffix of the private endpoints\' names, unique to the environment.')
-param resourceToken string
+param nameSuffix string
 
 var appSubnetName = 'snet-app'
 var privateEndpointSubnetName = 'snet-private-endpoints'
@@ -137,7 +137,7 @@ resource zoneLinks 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-0
 
 resource privateEndpoints 'Microsoft.Network/privateEndpoints@2026-03-01' = [
   for endpoint in endpoints: {
-    name: 'pe-${endpoint.name}-${resourceToken}'
+    name: 'pe-${endpoint.name}-${nameSuffix}'
     location: location
     tags: tags
     properties: {
@@ -146,7 +146,7 @@ resource privateEndpoints 'Microsoft.Network/privateEndpoints@2026-03-01' = [
       }
       privateLinkServiceConnections: [
         {
-          name: 'pe-${endpoint.name}-${resourceToken}'
+          name: 'pe-${endpoint.name}-${nameSuffix}'
           properties: {
             privateLinkServiceId: endpoint.target
             groupIds: [

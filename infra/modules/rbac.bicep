@@ -20,7 +20,7 @@ param identityPrincipalId string
 param deployerRolesEnabled bool
 
 @description('Object id of the deploying principal (deployer().objectId).')
-param deployerPrincipalId string
+param deployerObjectId string
 
 var roles = {
   // Storage Blob Data Owner: the host's keys and timer leases, and the Flex deployment package container.
@@ -123,20 +123,20 @@ resource keyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01
 
 resource deployerStorageRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for role in deployerStorageRoles: if (deployerRolesEnabled) {
-    name: guid(storage.id, deployerPrincipalId, role)
+    name: guid(storage.id, deployerObjectId, role)
     scope: storage
     properties: {
-      principalId: deployerPrincipalId
+      principalId: deployerObjectId
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
     }
   }
 ]
 
 resource deployerKeyVaultSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (deployerRolesEnabled) {
-  name: guid(keyVault.id, deployerPrincipalId, roles.keyVaultSecretsOfficer)
+  name: guid(keyVault.id, deployerObjectId, roles.keyVaultSecretsOfficer)
   scope: keyVault
   properties: {
-    principalId: deployerPrincipalId
+    principalId: deployerObjectId
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
   }
 }
