@@ -8,6 +8,9 @@ public static class Routes
 {
     public const string Health = "health";
 
+    /// <summary>The OpenAPI 3.1 description of every endpoint (anonymous).</summary>
+    public const string OpenApi = "openapi.json";
+
     public const string ImportKeys = "manage/workspaces/{workspace}/partners/{partner}/keys";
 
     public const string ImportKey = "manage/workspaces/{workspace}/partners/{partner}/keys/{keyId}";

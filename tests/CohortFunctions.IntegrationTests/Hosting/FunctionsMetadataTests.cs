@@ -17,6 +17,9 @@ public sealed class FunctionsMetadataTests
 
     private static readonly Lazy<List<MetadataFunction>> Metadata = new(Load);
 
+    /// <summary>The functions the build's <c>functions.metadata</c> declares (also read by the OpenAPI tests).</summary>
+    internal static IReadOnlyList<MetadataFunction> Declared => Metadata.Value;
+
     [Fact]
     public void Metadata_Functions_SameNamesAsCatalog()
     {
@@ -145,7 +148,7 @@ public sealed class FunctionsMetadataTests
             : throw new FileNotFoundException($"functions.metadata was neither next to the tests ({copied}) nor in the Functions build output ({built}). Build the solution first.", built);
     }
 
-    private sealed record MetadataFunction(string Name, string ScriptFile, string EntryPoint, IReadOnlyList<MetadataBinding> Bindings);
+    internal sealed record MetadataFunction(string Name, string ScriptFile, string EntryPoint, IReadOnlyList<MetadataBinding> Bindings);
 
-    private sealed record MetadataBinding(string Type, string? Route, IReadOnlyList<string> Methods, string? AuthLevel, string? Schedule, bool RunOnStartup);
+    internal sealed record MetadataBinding(string Type, string? Route, IReadOnlyList<string> Methods, string? AuthLevel, string? Schedule, bool RunOnStartup);
 }
