@@ -191,6 +191,21 @@ public sealed partial class TemplateTests(InfraFixture infra)
     }
 
     // Not a child resource, and not an extension resource (role assignments, diagnostic settings) named within its scope.
+    [Fact]
+    public void DeployDocs_EveryParameterOfMainBicep_IsARowOfTheParametersTable()
+    {
+        // Arrange
+        var page = File.ReadAllText(Path.Combine(infra.RepositoryRoot, "docs", "deploy.md"));
+
+        // Act
+        var missing = infra.Template["parameters"]!.AsObject().Select(p => p.Key)
+            .Where(p => !page.Contains($"| `{p}` |", StringComparison.Ordinal) && !page.Contains($"| `{p}` (secure) |", StringComparison.Ordinal))
+            .ToList();
+
+        // Assert
+        Assert.Empty(missing);
+    }
+
     private static bool IsTopLevel(JsonObject resource) =>
         ((string)resource["type"]!).Count(c => c == '/') == 1 && ArmSnapshot.Id(resource).Split("/providers/").Length == 2;
 

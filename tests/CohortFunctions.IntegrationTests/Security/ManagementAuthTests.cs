@@ -33,13 +33,13 @@ public sealed partial class ManagementAuthTests(ManagementAuthTests.Fixture fixt
     }
 
     [Fact]
-    public void Catalog_ManagementRoutes_AllNeedAFunctionKeyAndOnlyHealthPartnersAndFallbackAreAnonymous()
+    public void Catalog_ManagementRoutes_AllNeedAFunctionKeyAndOnlyHealthOpenApiPartnersAndFallbackAreAnonymous()
     {
         // Act
         var anonymous = FunctionCatalog.App.Http.Where(f => !f.RequiresKey).Select(f => f.Route).Order(StringComparer.Ordinal);
 
         // Assert
-        Assert.Equal(["health", "partners/{partner}/cohorts", "partners/{partner}/cohorts/users", "{*path}"], anonymous);
+        Assert.Equal(["health", "openapi.json", "partners/{partner}/cohorts", "partners/{partner}/cohorts/users", "{*path}"], anonymous);
         Assert.All(FunctionCatalog.App.Http.Where(f => f.Route.StartsWith("manage/", StringComparison.Ordinal)), f => Assert.Equal(AuthorizationLevel.Function, f.AuthLevel));
     }
 
