@@ -91,8 +91,14 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
     keyVaultReferenceIdentity: identity.id
     // Inbound stays public even with a virtual network: partners post cohorts from the internet.
     publicNetworkAccess: 'Enabled'
-    // Outbound through the virtual network (and so through the private endpoints) when there is one.
+    // Outbound through the virtual network (and so through the private endpoints) when there is one. Newer API
+    // versions say "all traffic" here; siteConfig.vnetRouteAllEnabled below is the older spelling, set alike.
     virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
+    outboundVnetRouting: empty(virtualNetworkSubnetId)
+      ? null
+      : {
+          allTraffic: true
+        }
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'

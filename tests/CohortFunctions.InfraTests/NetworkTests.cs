@@ -95,6 +95,7 @@ public sealed class NetworkTests(InfraFixture infra)
         Assert.Equal($"{ArmSnapshot.Id(vnet)}/subnets/snet-app", (string?)app["virtualNetworkSubnetId"]);
         Assert.Equal(["Microsoft.App/environments"], delegations);
         Assert.True((bool)app["siteConfig"]!["vnetRouteAllEnabled"]!);
+        Assert.True((bool)app["outboundVnetRouting"]!["allTraffic"]!);
         Assert.Equal("Enabled", (string?)app["publicNetworkAccess"]);
     }
 
@@ -113,6 +114,7 @@ public sealed class NetworkTests(InfraFixture infra)
         // Assert
         Assert.Empty(network);
         Assert.Null(app["virtualNetworkSubnetId"]);
+        Assert.Null(app["outboundVnetRouting"]);
         Assert.False((bool)app["siteConfig"]!["vnetRouteAllEnabled"]!);
         Assert.Equal("Enabled", (string?)snapshot.Resource("Microsoft.Storage/storageAccounts")["properties"]!["publicNetworkAccess"]);
         Assert.Equal("Enabled", (string?)snapshot.Resource("Microsoft.KeyVault/vaults")["properties"]!["publicNetworkAccess"]);
