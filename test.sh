@@ -6,6 +6,17 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 tools/azurite/ensure.sh > /dev/null
+
+# The console's browser tests drive Debian's Chromium through Playwright, which cannot download browsers here:
+# install the package when it is missing (needs root, as CI runs; or set COHORT_TEST_CHROMIUM to another binary).
+if [ -z "${COHORT_TEST_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "installing Debian's chromium for the console's browser tests" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
+  else
+    echo "/usr/bin/chromium is missing: run 'sudo apt-get install chromium' (the console's browser tests need it)" >&2
+  fi
+fi
 rm -rf TestResults
 dotnet build CohortFunctions.sln -c Release --nologo -clp:ErrorsOnly
 status=0

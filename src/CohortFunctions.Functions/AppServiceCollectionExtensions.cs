@@ -1,5 +1,7 @@
 using CohortFunctions.App.Http;
+using CohortFunctions.App.OperatorConsole;
 using CohortFunctions.Composition;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CohortFunctions.App;
@@ -10,7 +12,16 @@ public static class AppServiceCollectionExtensions
     public static IServiceCollection AddCohortFunctionsApp(this IServiceCollection services)
     {
         services.AddCohortCore();
+        services.AddSingleton<ConsoleAssets>();
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        // The Kestrel of the worker (behind the Functions host) and of the local host: the same bodies, no Server header
+        // (under the Functions host, the host's own server adds one).
+        services.Configure<KestrelServerOptions>(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = HttpLimits.MaxRequestBodyBytes;
+        });
         return services;
     }
 }

@@ -12,13 +12,16 @@ namespace CohortFunctions.LocalHost;
 /// </summary>
 internal static class FunctionInvoker
 {
-    public static void EnsureSupported(MethodInfo method, IReadOnlyCollection<string> routeParameters)
+    /// <summary>Fails at start for an HTTP function whose parameters the local host cannot bind as the worker does.</summary>
+    /// <remarks>
+    /// An HTTP function may not take a <see cref="CancellationToken"/>: under the Functions host that token is the
+    /// invocation's, not the request's, and would never see the request deadline (see <c>RequestDeadline.Token</c>).
+    /// </remarks>
+    public static void EnsureSupportedHttp(MethodInfo method, IReadOnlyCollection<string> routeParameters)
     {
         foreach (var parameter in method.GetParameters())
         {
             var supported = parameter.ParameterType == typeof(HttpRequest)
-                || parameter.ParameterType == typeof(CancellationToken)
-                || parameter.ParameterType == typeof(TimerInfo)
                 || (parameter.ParameterType == typeof(string) && routeParameters.Contains(parameter.Name!, StringComparer.OrdinalIgnoreCase));
             if (!supported)
             {
@@ -49,7 +52,6 @@ internal static class FunctionInvoker
     private static object? Bind(ParameterInfo parameter, HttpContext context) => parameter.ParameterType switch
     {
         var t when t == typeof(HttpRequest) => context.Request,
-        var t when t == typeof(CancellationToken) => context.RequestAborted,
         _ => context.GetRouteValue(parameter.Name!)?.ToString(),
     };
 

@@ -1,13 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
 using CohortFunctions.App.Hosting;
-using CohortFunctions.App.Http;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Options;
 
 namespace CohortFunctions.LocalHost;
 
-/// <summary>Maps every HTTP function of the catalog at the route, methods and auth level its attributes declare.</summary>
+/// <summary>
+/// Maps every HTTP function of the catalog at the route, methods and auth level its attributes declare, and answers
+/// what the Functions host answers itself: 401 without a body for a missing or wrong function key, and 204 at the
+/// root (the host's home page, which the app turns off with <c>AzureWebJobsDisableHomepage</c>).
+/// </summary>
 internal static class HttpFunctionEndpoints
 {
     public const string FunctionKeyHeader = "x-functions-key";
@@ -17,12 +20,17 @@ internal static class HttpFunctionEndpoints
         foreach (var function in catalog.Http)
         {
             var pattern = RoutePatternFactory.Parse(function.Route);
-            FunctionInvoker.EnsureSupported(function.Method, [.. pattern.Parameters.Select(p => p.Name)]);
+            FunctionInvoker.EnsureSupportedHttp(function.Method, [.. pattern.Parameters.Select(p => p.Name)]);
             endpoints.MapMethods(function.Route, function.Methods, context => HandleAsync(context, function))
                 .WithName(function.Name)
                 .WithDisplayName($"Function {function.Name}");
         }
 
+        endpoints.Map("/", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return Task.CompletedTask;
+        });
         return endpoints;
     }
 
@@ -30,8 +38,8 @@ internal static class HttpFunctionEndpoints
     {
         if (function.RequiresKey && !HasValidKey(context))
         {
-            await ApiResponses.Error(StatusCodes.Status401Unauthorized, "A valid function key is required (x-functions-key header or code query parameter).")
-                .WriteAsync(context.Response, context.RequestAborted).ConfigureAwait(false);
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.ContentLength = 0;
             return;
         }
 

@@ -20,11 +20,6 @@ public static partial class LocalFunctionsHost
             LocalSettings.AddTo(builder.Configuration, settingsFile);
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes * 2L;
-        });
         // Request lines carry query strings, and a function key may be one (?code=): never log them.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Services.AddCohortFunctionsApp();

@@ -7,7 +7,10 @@ using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Cohorts;
 
-/// <summary>A cohort as the management API shows it.</summary>
+/// <summary>
+/// A cohort as the management API shows it. <see cref="HasPending"/>: identifiers that matched no user are waiting for
+/// a resync pass (the cohort row's flag; counting them would read every pending row).
+/// </summary>
 public sealed record CohortView(
     string Partner,
     string CohortId,
@@ -19,7 +22,8 @@ public sealed record CohortView(
     string Cadence,
     DateTimeOffset? LastResyncAt,
     DateTimeOffset? NextResyncAt,
-    bool Stale);
+    bool Stale,
+    bool HasPending);
 
 /// <summary>A page of a cohort's members with what an operator recognises them by.</summary>
 public sealed record MembersView(IReadOnlyList<UserSummary> Members, string? Continuation);
@@ -107,7 +111,8 @@ public sealed class CohortService(ICohortStore cohorts, IMembershipStore members
             Cadences.Name(cohort.Cadence),
             cohort.LastResyncAt,
             cohort.NextResyncAt,
-            cohort.IsStale(time.GetUtcNow()));
+            cohort.IsStale(time.GetUtcNow()),
+            cohort.HasPending);
     }
 
     private static Failure InvalidWorkspace() => Failure.Invalid($"Invalid workspace id: {WorkspaceId.Rule}.");

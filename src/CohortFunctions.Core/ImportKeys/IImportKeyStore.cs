@@ -9,6 +9,9 @@ public interface IImportKeyStore
 
     Task<IReadOnlyList<DataImportKey>> ListAsync(WorkspaceId workspace, string partner, CancellationToken cancellationToken);
 
+    /// <summary>Every workspace that has at least one key, valid or not (a workspace exists once it has a key).</summary>
+    Task<IReadOnlyList<WorkspaceId>> ListWorkspacesAsync(CancellationToken cancellationToken);
+
     Task<StoredImportKey?> GetAsync(WorkspaceId workspace, string partner, string keyId, CancellationToken cancellationToken);
 
     /// <summary>Marks the key invalid from <paramref name="at"/>; the lookup by hash is updated first, so it is authoritative.</summary>

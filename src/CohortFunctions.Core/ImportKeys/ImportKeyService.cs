@@ -40,6 +40,10 @@ public sealed partial class ImportKeyService(
         return Result.Success(keys);
     }
 
+    /// <summary>Every workspace that exists, in id order: a workspace is created by the first key generated for it.</summary>
+    public async Task<IReadOnlyList<WorkspaceId>> ListWorkspacesAsync(CancellationToken cancellationToken) =>
+        [.. (await store.ListWorkspacesAsync(cancellationToken).ConfigureAwait(false)).OrderBy(w => w.Value, StringComparer.Ordinal)];
+
     /// <summary>Invalidates a key; invalidating an already invalid key succeeds and keeps its first invalidation time.</summary>
     public async Task<Result<DataImportKey>> InvalidateAsync(string? workspace, string? partner, string? keyId, CancellationToken cancellationToken)
     {

@@ -213,6 +213,31 @@ public sealed class SegmentService(
         return new SegmentUsersPage([.. ids.Where(summaries.ContainsKey).Select(id => summaries[id])], next);
     }
 
+    /// <summary>
+    /// The size of a filter that is not saved (<c>{"filter": ...}</c>), checked exactly as a saved one: what a segment
+    /// builder shows while the operator edits.
+    /// </summary>
+    public async Task<Result<long>> PreviewSizeAsync(string? workspace, JsonElement body, CancellationToken cancellationToken)
+    {
+        if (!WorkspaceId.TryParse(workspace, out var ws))
+        {
+            return InvalidWorkspace();
+        }
+
+        if (!body.TryGetProperty("filter", out var filterElement))
+        {
+            return Failure.Invalid("filter is required.");
+        }
+
+        var filter = await FilterAsync(ws, filterElement, cancellationToken).ConfigureAwait(false);
+        if (filter.Failure is { } badFilter)
+        {
+            return badFilter;
+        }
+
+        return await SizeAsync(ws, filter.Value!, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The current number of users the filter selects.</summary>
     public async Task<long> SizeAsync(WorkspaceId workspace, SegmentFilter filter, CancellationToken cancellationToken)
     {

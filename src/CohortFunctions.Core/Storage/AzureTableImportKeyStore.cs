@@ -33,6 +33,23 @@ internal sealed class AzureTableImportKeyStore(StorageTables tables) : IImportKe
         return [.. keys.OrderBy(k => k.CreatedAt).ThenBy(k => k.KeyId, StringComparer.Ordinal)];
     }
 
+    public async Task<IReadOnlyList<WorkspaceId>> ListWorkspacesAsync(CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken).ConfigureAwait(false);
+        var (from, to) = StorageKeys.ImportKeyListings();
+        var workspaces = new HashSet<WorkspaceId>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey lt {to}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: [nameof(ImportKeyEntity.Workspace)], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (WorkspaceId.TryParse(entity.GetString(nameof(ImportKeyEntity.Workspace)), out var workspace))
+            {
+                workspaces.Add(workspace);
+            }
+        }
+
+        return [.. workspaces];
+    }
+
     public async Task<StoredImportKey?> GetAsync(WorkspaceId workspace, string partner, string keyId, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken).ConfigureAwait(false);

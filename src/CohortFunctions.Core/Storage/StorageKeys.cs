@@ -36,6 +36,12 @@ public static class StorageKeys
     /// <remarks>Joined with <c>|</c>, which neither a workspace id nor a partner slug can contain, so no two pairs share it.</remarks>
     public static string ImportKeyListing(WorkspaceId workspace, string partner) => Join("keys", workspace.Value, partner);
 
+    /// <summary>
+    /// The range of every key listing partition (<c>keys|{workspace}|{partner}</c>), from its first partition up to,
+    /// not including, the end: the character after the separator ends the prefix. Lookup rows (<c>hash-…</c>) sort outside it.
+    /// </summary>
+    public static (string From, string To) ImportKeyListings() => ("keys" + Separator, "keys" + (char)(Separator + 1));
+
     /// <summary>A user profile: partition per workspace and user shard, row per user id.</summary>
     public static (string PartitionKey, string RowKey) User(WorkspaceId workspace, UserId user) =>
         (UserPartition(workspace, user.Shard), user.Value);

@@ -22,9 +22,9 @@ public sealed class CohortManagementFunctions(CohortService cohorts)
     [Function(nameof(ListCohorts))]
     public async Task<IActionResult> ListCohorts(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Cohorts)] HttpRequest request,
-        string workspace,
-        CancellationToken cancellationToken)
+        string workspace)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var listed = await cohorts.ListAsync(workspace, cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(listed, all => ApiResponses.Ok(new CohortsBody(all)));
     }
@@ -34,9 +34,9 @@ public sealed class CohortManagementFunctions(CohortService cohorts)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.CohortMembers)] HttpRequest request,
         string workspace,
         string partner,
-        string cohortId,
-        CancellationToken cancellationToken)
+        string cohortId)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         ArgumentNullException.ThrowIfNull(request);
         var limit = Query.Limit(request);
         if (limit.Failure is { } invalid)

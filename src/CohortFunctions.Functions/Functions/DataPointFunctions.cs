@@ -16,9 +16,9 @@ public sealed class DataPointFunctions(DataPointService dataPoints)
     [Function(nameof(GetDataPoints))]
     public async Task<IActionResult> GetDataPoints(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.DataPoints)] HttpRequest request,
-        string workspace,
-        CancellationToken cancellationToken)
+        string workspace)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         ArgumentNullException.ThrowIfNull(request);
         var report = await dataPoints.ReportAsync(workspace, request.Query["from"], request.Query["to"], cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(report, r => ApiResponses.Ok(new ReportBody(

@@ -13,9 +13,9 @@ public sealed class HealthFunction(StorageHealth health)
 
     [Function(nameof(Health))]
     public async Task<IActionResult> Health(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest request,
-        CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Health)] HttpRequest request)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         return await health.IsHealthyAsync(cancellationToken).ConfigureAwait(false)
             ? ApiResponses.Ok(new HealthBody("healthy"))
             : new ApiResult(

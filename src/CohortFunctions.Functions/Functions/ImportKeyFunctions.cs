@@ -20,9 +20,9 @@ public sealed class ImportKeyFunctions(ImportKeyService keys, IOptions<ApiOption
     public async Task<IActionResult> CreateImportKey(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.ImportKeys)] HttpRequest request,
         string workspace,
-        string partner,
-        CancellationToken cancellationToken)
+        string partner)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         ArgumentNullException.ThrowIfNull(request);
         var body = await JsonBody.ReadOptionalObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (body.Failure is { } invalid)
@@ -39,9 +39,9 @@ public sealed class ImportKeyFunctions(ImportKeyService keys, IOptions<ApiOption
     public async Task<IActionResult> ListImportKeys(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.ImportKeys)] HttpRequest request,
         string workspace,
-        string partner,
-        CancellationToken cancellationToken)
+        string partner)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var listed = await keys.ListAsync(workspace, partner, cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(listed, list => ApiResponses.Ok(new KeysBody(
             [.. list.Select(k => new KeyBody(k.KeyId, k.CreatedAt, k.InvalidatedAt, k.LastUsedAt, k.KeyHint))])));
@@ -52,9 +52,9 @@ public sealed class ImportKeyFunctions(ImportKeyService keys, IOptions<ApiOption
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = Routes.ImportKey)] HttpRequest request,
         string workspace,
         string partner,
-        string keyId,
-        CancellationToken cancellationToken)
+        string keyId)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var invalidated = await keys.InvalidateAsync(workspace, partner, keyId, cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(invalidated, _ => ApiResponses.NoContent());
     }

@@ -19,9 +19,9 @@ public sealed class PartnerCohortFunctions(PostbackService postbacks)
     [Function(nameof(NameCohort))]
     public async Task<IActionResult> NameCohort(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.PartnerCohorts)] HttpRequest request,
-        string partner,
-        CancellationToken cancellationToken)
+        string partner)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (body.Failure is { } invalid)
         {
@@ -35,9 +35,9 @@ public sealed class PartnerCohortFunctions(PostbackService postbacks)
     [Function(nameof(ChangeCohortUsers))]
     public async Task<IActionResult> ChangeCohortUsers(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.PartnerCohortUsers)] HttpRequest request,
-        string partner,
-        CancellationToken cancellationToken)
+        string partner)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (body.Failure is { } invalid)
         {

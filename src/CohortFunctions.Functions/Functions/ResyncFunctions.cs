@@ -22,9 +22,9 @@ public sealed class ResyncFunctions(ResyncService resync)
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = Routes.CohortSchedule)] HttpRequest request,
         string workspace,
         string partner,
-        string cohortId,
-        CancellationToken cancellationToken)
+        string cohortId)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (body.Failure is { } invalid)
         {
@@ -41,9 +41,9 @@ public sealed class ResyncFunctions(ResyncService resync)
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.CohortResync)] HttpRequest request,
         string workspace,
         string partner,
-        string cohortId,
-        CancellationToken cancellationToken)
+        string cohortId)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var outcome = await resync.ResyncNowAsync(workspace, partner, RawPath.Segment(request, CohortIdSegment, cohortId), cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(outcome, o => ApiResponses.Ok(new ResyncBody(o.Retried, o.Applied, o.Expired, o.StillPending, o.Complete)));
     }

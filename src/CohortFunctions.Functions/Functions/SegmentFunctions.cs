@@ -20,6 +20,8 @@ public sealed class SegmentFunctions(SegmentService segments)
 
     public sealed record SegmentsBody(IReadOnlyList<SegmentBody> Segments);
 
+    public sealed record SizeBody(long Size);
+
     public sealed record UserAliasBody(string AliasName, string AliasLabel);
 
     public sealed record SegmentUserBody(string UserId, string? ExternalId, IReadOnlyList<UserAliasBody> Aliases);
@@ -29,9 +31,9 @@ public sealed class SegmentFunctions(SegmentService segments)
     [Function(nameof(ListCohortFilters))]
     public async Task<IActionResult> ListCohortFilters(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.CohortFilters)] HttpRequest request,
-        string workspace,
-        CancellationToken cancellationToken)
+        string workspace)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var groups = await segments.CohortFiltersAsync(workspace, cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(groups, all => ApiResponses.Ok(new FiltersBody(
             [.. all.Select(g => new FilterGroupBody(g.Partner, g.FilterName, [.. g.Cohorts.Select(c => new FilterCohortBody(c.CohortId, c.DisplayName))]))])));
@@ -40,9 +42,9 @@ public sealed class SegmentFunctions(SegmentService segments)
     [Function(nameof(CreateSegment))]
     public async Task<IActionResult> CreateSegment(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.Segments)] HttpRequest request,
-        string workspace,
-        CancellationToken cancellationToken)
+        string workspace)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (body.Failure is { } invalid)
         {
@@ -53,12 +55,28 @@ public sealed class SegmentFunctions(SegmentService segments)
         return ApiResponses.From(created, s => ApiResponses.Created(ToBody(s)));
     }
 
+    [Function(nameof(PreviewSegmentSize))]
+    public async Task<IActionResult> PreviewSegmentSize(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.SegmentSize)] HttpRequest request,
+        string workspace)
+    {
+        var cancellationToken = RequestDeadline.Token(request);
+        var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
+        if (body.Failure is { } invalid)
+        {
+            return ApiResponses.From(invalid);
+        }
+
+        var size = await segments.PreviewSizeAsync(workspace, body.Value, cancellationToken).ConfigureAwait(false);
+        return ApiResponses.From(size, s => ApiResponses.Ok(new SizeBody(s)));
+    }
+
     [Function(nameof(ListSegments))]
     public async Task<IActionResult> ListSegments(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Segments)] HttpRequest request,
-        string workspace,
-        CancellationToken cancellationToken)
+        string workspace)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var listed = await segments.ListAsync(workspace, cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(listed, all => ApiResponses.Ok(new SegmentsBody([.. all.Select(ToBody)])));
     }
@@ -67,9 +85,9 @@ public sealed class SegmentFunctions(SegmentService segments)
     public async Task<IActionResult> GetSegment(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Segment)] HttpRequest request,
         string workspace,
-        string segmentId,
-        CancellationToken cancellationToken)
+        string segmentId)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var found = await segments.GetAsync(workspace, segmentId, cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(found, s => ApiResponses.Ok(ToBody(s)));
     }
@@ -78,9 +96,9 @@ public sealed class SegmentFunctions(SegmentService segments)
     public async Task<IActionResult> UpdateSegment(
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = Routes.Segment)] HttpRequest request,
         string workspace,
-        string segmentId,
-        CancellationToken cancellationToken)
+        string segmentId)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (body.Failure is { } invalid)
         {
@@ -95,9 +113,9 @@ public sealed class SegmentFunctions(SegmentService segments)
     public async Task<IActionResult> DeleteSegment(
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = Routes.Segment)] HttpRequest request,
         string workspace,
-        string segmentId,
-        CancellationToken cancellationToken)
+        string segmentId)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var deleted = await segments.DeleteAsync(workspace, segmentId, cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(deleted, _ => ApiResponses.NoContent());
     }
@@ -106,9 +124,9 @@ public sealed class SegmentFunctions(SegmentService segments)
     public async Task<IActionResult> ExportSegmentUsers(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.SegmentUsers)] HttpRequest request,
         string workspace,
-        string segmentId,
-        CancellationToken cancellationToken)
+        string segmentId)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         ArgumentNullException.ThrowIfNull(request);
         var limit = Query.Limit(request);
         if (limit.Failure is { } invalid)

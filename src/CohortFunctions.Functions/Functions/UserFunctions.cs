@@ -31,9 +31,9 @@ public sealed class UserFunctions(UserService users)
     [Function(nameof(UpsertUsers))]
     public async Task<IActionResult> UpsertUsers(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.Users)] HttpRequest request,
-        string workspace,
-        CancellationToken cancellationToken)
+        string workspace)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (body.Failure is { } invalid)
         {
@@ -47,9 +47,9 @@ public sealed class UserFunctions(UserService users)
     [Function(nameof(IdentifyUsers))]
     public async Task<IActionResult> IdentifyUsers(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.UsersIdentify)] HttpRequest request,
-        string workspace,
-        CancellationToken cancellationToken)
+        string workspace)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (body.Failure is { } invalid)
         {
@@ -63,9 +63,9 @@ public sealed class UserFunctions(UserService users)
     [Function(nameof(LookupUser))]
     public async Task<IActionResult> LookupUser(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.UsersLookup)] HttpRequest request,
-        string workspace,
-        CancellationToken cancellationToken)
+        string workspace)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         ArgumentNullException.ThrowIfNull(request);
         var found = await users.LookupAsync(workspace, request.Query, cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(found, d => ApiResponses.Ok(new UserBody(
@@ -82,9 +82,9 @@ public sealed class UserFunctions(UserService users)
     public async Task<IActionResult> DeleteUser(
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = Routes.User)] HttpRequest request,
         string workspace,
-        string userId,
-        CancellationToken cancellationToken)
+        string userId)
     {
+        var cancellationToken = RequestDeadline.Token(request);
         var deleted = await users.DeleteAsync(workspace, userId, cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(deleted, _ => ApiResponses.NoContent());
     }

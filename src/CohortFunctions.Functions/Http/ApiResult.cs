@@ -19,7 +19,7 @@ public sealed class ApiResult(int statusCode, object? body, IReadOnlyDictionary<
     public Task ExecuteResultAsync(ActionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return WriteAsync(context.HttpContext.Response, context.HttpContext.RequestAborted);
+        return WriteAsync(context.HttpContext.Response, RequestDeadline.ResponseToken(context.HttpContext));
     }
 
     /// <summary>Writes this result to <paramref name="response"/>; also used where no action context exists.</summary>

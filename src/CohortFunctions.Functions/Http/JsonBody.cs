@@ -110,7 +110,7 @@ public static class JsonBody
         ArgumentNullException.ThrowIfNull(request);
         if (request.ContentLength > MaxBytes)
         {
-            return TooLarge();
+            return await TooLargeAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
         var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 4096);
@@ -126,12 +126,36 @@ public static class JsonBody
             buffer.Advance(read);
             if (buffer.WrittenCount > MaxBytes)
             {
-                return TooLarge();
+                return await TooLargeAsync(request, cancellationToken).ConfigureAwait(false);
             }
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static Failure TooLarge() => new(FailureKind.TooLarge, $"Request body is larger than {MaxBytes / (1024 * 1024)} MiB.");
+    /// <summary>
+    /// Reads and drops the rest of the body, then refuses it. The Functions host forwards each request to the worker
+    /// and fails the whole request (500) when the worker stops reading the body it is still sending; the server's
+    /// own limit (<see cref="HttpLimits.MaxRequestBodyBytes"/>) and the request deadline bound what is read.
+    /// </summary>
+    private static async Task<Failure> TooLargeAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var discard = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (await request.Body.ReadAsync(discard, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+            // Past the server's own limit: the server closes the connection after this answer.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(discard);
+        }
+
+        return new(FailureKind.TooLarge, $"Request body is larger than {MaxBytes / (1024 * 1024)} MiB.");
+    }
 }

@@ -4,19 +4,40 @@ using Microsoft.AspNetCore.Http.Features;
 namespace CohortFunctions.App.Http;
 
 /// <summary>
-/// Reads URL-encoded ids from the raw request target. ASP.NET Core decodes route values except <c>%2F</c>, so an id
-/// containing <c>/</c> or a literal <c>%2F</c> would not round-trip through a route value; the raw path does.
+/// Reads URL-encoded ids (cohort ids come from partners: any text) from the request path. Servers decode route values
+/// except <c>%2F</c>, so an id holding <c>/</c> arrives as <c>a%2Fb</c>, and one holding the text <c>%2F</c> would
+/// arrive the same way; the raw request target tells them apart, where there is one.
 /// </summary>
+/// <remarks>
+/// Under the Functions host there is not: the host decodes the path, then forwards the request to the worker with a
+/// target it encoded again, so the worker sees <c>a%252Fb</c> for both ids. There, <c>%2F</c> in a decoded value is
+/// read as <c>/</c>: ids with a slash work on every host, and the text <c>%2F</c> inside an id cannot be addressed in a
+/// path under the Functions host (docs/decisions.md).
+/// </remarks>
 public static class RawPath
 {
-    /// <summary>The decoded path segment at <paramref name="index"/> (0-based), or <paramref name="fallback"/>.</summary>
-    public static string? Segment(HttpRequest request, int index, string? fallback)
+    private static readonly object ForwardedKey = new();
+
+    /// <summary>Marks a request the Functions host forwarded to the worker: its raw target is the host's, not the client's.</summary>
+    public static void MarkForwardedByHost(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Items[ForwardedKey] = true;
+    }
+
+    /// <summary>The decoded path segment at <paramref name="index"/> (0-based) whose route value is <paramref name="routeValue"/>.</summary>
+    public static string? Segment(HttpRequest request, int index, string? routeValue)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.HttpContext.Items.ContainsKey(ForwardedKey))
+        {
+            return routeValue?.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        }
+
         var raw = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (string.IsNullOrEmpty(raw) || !raw.StartsWith('/'))
         {
-            return fallback;
+            return routeValue;
         }
 
         var query = raw.IndexOf('?', StringComparison.Ordinal);
@@ -24,7 +45,7 @@ public static class RawPath
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (index >= segments.Length)
         {
-            return fallback;
+            return routeValue;
         }
 
         try
@@ -33,7 +54,7 @@ public static class RawPath
         }
         catch (UriFormatException)
         {
-            return fallback;
+            return routeValue;
         }
     }
 }

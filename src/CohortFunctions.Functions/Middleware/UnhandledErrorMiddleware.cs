@@ -7,21 +7,28 @@ using Microsoft.Extensions.Options;
 namespace CohortFunctions.App.Middleware;
 
 /// <summary>
-/// Bounds each HTTP invocation by the request deadline and answers what a function did not expect the app's way
-/// (see <see cref="UnhandledErrors"/>).
+/// Wraps each HTTP invocation under the Functions host: bounds it by the request deadline, answers what a function did
+/// not expect the app's way (see <see cref="UnhandledErrors"/>), and marks the request as forwarded by the host (see
+/// <see cref="RawPath"/>).
 /// </summary>
 internal sealed class UnhandledErrorMiddleware(IOptions<ApiOptions> api, ILogger<UnhandledErrorMiddleware> logger) : IFunctionsWorkerMiddleware
 {
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
-        using var deadline = context.GetHttpContext() is { } http ? RequestDeadline.Apply(http, TimeSpan.FromSeconds(api.Value.RequestTimeoutSeconds)) : null;
+        var http = context.GetHttpContext();
+        if (http is not null)
+        {
+            RawPath.MarkForwardedByHost(http);
+        }
+
+        using var deadline = http is null ? null : RequestDeadline.Apply(http, TimeSpan.FromSeconds(api.Value.RequestTimeoutSeconds), context.CancellationToken);
         try
         {
             await next(context).ConfigureAwait(false);
         }
-        catch (Exception ex) when (context.GetHttpContext() is not null)
+        catch (Exception ex) when (http is not null)
         {
-            await UnhandledErrors.WriteAsync(context.GetHttpContext()!, ex, logger).ConfigureAwait(false);
+            await UnhandledErrors.WriteAsync(http, ex, logger).ConfigureAwait(false);
         }
     }
 }

@@ -27,7 +27,7 @@ public sealed class FuzzWorkspace
         UserId = userId;
     }
 
-    public TestApp App => Amplitude.App;
+    public IAppUnderTest App => Amplitude.App;
 
     public string Workspace => Amplitude.Workspace;
 
@@ -48,7 +48,7 @@ public sealed class FuzzWorkspace
     /// <summary>The platform's user id of u3 (a member of m1).</summary>
     public string UserId { get; }
 
-    public static async Task<FuzzWorkspace> StartAsync(TestApp app, string? workspace = null)
+    public static async Task<FuzzWorkspace> StartAsync(IAppUnderTest app, string? workspace = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         var amplitude = await CohortApi.StartAsync(app, "amplitude", workspace);

@@ -31,7 +31,7 @@ public static class ResponseSafety
             problems.Add($"status {status}");
         }
 
-        if (IsServerRejection(response))
+        if (IsServerRejection(response) || IsFunctionKeyRefusal(response))
         {
             problems.AddRange(HeaderProblems(response).Where(p => p.StartsWith("header", StringComparison.Ordinal)));
             return problems;
@@ -88,6 +88,16 @@ public static class ResponseSafety
         return response.StatusCode is System.Net.HttpStatusCode.BadRequest or System.Net.HttpStatusCode.RequestUriTooLong or System.Net.HttpStatusCode.RequestHeaderFieldsTooLarge
             && response.Headers.ConnectionClose == true
             && response.Content.Headers.ContentLength is null or 0;
+    }
+
+    /// <summary>
+    /// Whether the host refused the request for its function key before the app saw it: a 401 without a body, as the
+    /// Functions host answers (and the local host the same way). The app's own 401s always say why.
+    /// </summary>
+    public static bool IsFunctionKeyRefusal(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return response.StatusCode == System.Net.HttpStatusCode.Unauthorized && response.Content.Headers.ContentLength is 0;
     }
 
     /// <summary>Headers: no server internals, and the security headers on every answer of the app (204s included).</summary>

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using CohortFunctions.App.Functions;
 using CohortFunctions.App.Hosting;
 using CohortFunctions.IntegrationTests.Infrastructure;
 using Microsoft.Azure.Functions.Worker;
@@ -88,6 +89,19 @@ public sealed class FunctionsMetadataTests
                 function.AuthLevel == (isManagement ? AuthorizationLevel.Function : AuthorizationLevel.Anonymous),
                 $"{function.Name} ({function.Route}) has auth level {function.AuthLevel}.");
         }
+    }
+
+    [Fact]
+    public void Catalog_AnonymousFunctions_OnlyHealthThePartnerEndpointsConsoleFilesAndUnmatchedRequests()
+    {
+        // Act
+        var anonymous = FunctionCatalog.App.Http
+            .Where(f => !f.RequiresKey && f.Type != typeof(UnmatchedRequestFunctions))
+            .Select(f => f.Route)
+            .Order(StringComparer.Ordinal);
+
+        // Assert
+        Assert.Equal(["console/{*asset}", "health", "partners/{partner}/cohorts", "partners/{partner}/cohorts/users"], anonymous);
     }
 
     [Fact]

@@ -43,6 +43,8 @@ public sealed class UnexpectedErrorTests
 
         public Task<IReadOnlyList<DataImportKey>> ListAsync(WorkspaceId workspace, string partner, CancellationToken cancellationToken) => throw exception;
 
+        public Task<IReadOnlyList<WorkspaceId>> ListWorkspacesAsync(CancellationToken cancellationToken) => throw exception;
+
         public Task<StoredImportKey?> GetAsync(WorkspaceId workspace, string partner, string keyId, CancellationToken cancellationToken) => throw exception;
 
         public Task InvalidateAsync(StoredImportKey key, DateTimeOffset at, CancellationToken cancellationToken) => throw exception;

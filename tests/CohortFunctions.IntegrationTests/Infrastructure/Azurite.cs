@@ -28,12 +28,13 @@ public static class AzuriteFixture
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
-    // Runs Azurite ($1, port $2) for as long as the test process ($3) lives, passing on Azurite's exit code if it
-    // stops first. ProcessExit below stops it on a normal exit; this also covers a test host that is killed.
+    // Runs Azurite ($1, with the arguments after $2) for as long as the test process ($2) lives, passing on Azurite's
+    // exit code if it stops first. ProcessExit below stops it on a normal exit; this also covers a killed test host.
     private const string Watchdog = """
-        "$1" --inMemoryPersistence --tableHost 127.0.0.1 --tablePort "$2" --silent --disableTelemetry &
+        executable="$1"; parent="$2"; shift 2
+        "$executable" "$@" &
         azurite=$!
-        while kill -0 "$3" 2>/dev/null; do
+        while kill -0 "$parent" 2>/dev/null; do
           if ! kill -0 "$azurite" 2>/dev/null; then wait "$azurite"; exit $?; fi
           sleep 1
         done
@@ -42,8 +43,16 @@ public static class AzuriteFixture
 
     private static readonly Lazy<Task<string>> Instance = new(() => Task.Run(StartOrUseConfiguredAsync));
 
+    private static readonly Lazy<Task<string>> FullInstance = new(() => Task.Run(StartFullAsync));
+
     /// <summary>The connection string of the storage every integration test uses; starts Azurite on first call.</summary>
     public static Task<string> GetConnectionStringAsync() => Instance.Value;
+
+    /// <summary>
+    /// Blob, queue and table services of one in-memory Azurite for the whole test run, as the Functions host needs
+    /// them (<c>AzureWebJobsStorage</c>: its locks, timer schedules and keys live in blobs); started on first call.
+    /// </summary>
+    public static Task<string> GetFullConnectionStringAsync() => FullInstance.Value;
 
     /// <summary>A connection string in Azurite's format for a table endpoint on <paramref name="port"/> of this machine.</summary>
     public static string ConnectionStringFor(int port) =>
@@ -119,7 +128,41 @@ public static class AzuriteFixture
     private static async Task<string> StartAsync(string executable, int port) =>
         (await LaunchAsync(executable, port).ConfigureAwait(false)).ConnectionString;
 
+    private static async Task<string> StartFullAsync()
+    {
+        // ensure.sh prints azurite-table; the full emulator is its sibling.
+        var executable = Path.Combine(Path.GetDirectoryName(await EnsureInstalledAsync().ConfigureAwait(false))!, "azurite");
+        for (var attempt = 1; ; attempt++)
+        {
+            var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+            string[] arguments =
+            [
+                "--inMemoryPersistence", "--blobHost", "127.0.0.1", "--blobPort", Invariant(blob), "--queueHost", "127.0.0.1",
+                "--queuePort", Invariant(queue), "--tableHost", "127.0.0.1", "--tablePort", Invariant(table), "--silent",
+                "--disableTelemetry", "--skipApiVersionCheck",
+            ];
+            try
+            {
+                await LaunchAsync(executable, arguments, [blob, queue, table]).ConfigureAwait(false);
+                return $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevelopmentAccountKey};"
+                    + $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;"
+                    + $"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
+            }
+            catch (AzuriteExitedException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static string Invariant(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private static async Task<(Process Process, string ConnectionString)> LaunchAsync(string executable, int port)
+    {
+        string[] arguments = ["--inMemoryPersistence", "--tableHost", "127.0.0.1", "--tablePort", Invariant(port), "--silent", "--disableTelemetry"];
+        return (await LaunchAsync(executable, arguments, [port]).ConfigureAwait(false), ConnectionStringFor(port));
+    }
+
+    private static async Task<Process> LaunchAsync(string executable, string[] arguments, int[] ports)
     {
         var output = new ProcessOutput();
         var start = new ProcessStartInfo("bash")
@@ -128,7 +171,7 @@ public static class AzuriteFixture
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])["-c", Watchdog, "azurite-watchdog", executable, port.ToString(System.Globalization.CultureInfo.InvariantCulture), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        foreach (var argument in (string[])["-c", Watchdog, "azurite-watchdog", executable, Invariant(Environment.ProcessId), .. arguments])
         {
             start.ArgumentList.Add(argument);
         }
@@ -155,19 +198,32 @@ public static class AzuriteFixture
             if (process.HasExited)
             {
                 throw new AzuriteExitedException(
-                    $"Azurite exited with code {process.ExitCode} before opening port {port}.\n{output}");
+                    $"Azurite exited with code {process.ExitCode} before opening ports {string.Join(", ", ports)}.\n{output}");
             }
 
-            if (await AcceptsConnectionsAsync(port).ConfigureAwait(false))
+            if (await AllAcceptConnectionsAsync(ports).ConfigureAwait(false))
             {
-                return (process, ConnectionStringFor(port));
+                return process;
             }
 
             await Task.Delay(100).ConfigureAwait(false);
         }
 
         Stop(process);
-        throw new InvalidOperationException($"Azurite did not open port {port} within {StartTimeout.TotalSeconds:0} s.\n{output}");
+        throw new InvalidOperationException($"Azurite did not open ports {string.Join(", ", ports)} within {StartTimeout.TotalSeconds:0} s.\n{output}");
+    }
+
+    private static async Task<bool> AllAcceptConnectionsAsync(int[] ports)
+    {
+        foreach (var port in ports)
+        {
+            if (!await AcceptsConnectionsAsync(port).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static async Task<bool> AcceptsConnectionsAsync(int port)

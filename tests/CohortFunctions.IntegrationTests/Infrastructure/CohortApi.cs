@@ -42,7 +42,7 @@ public sealed record ListedMember(string UserId, string? ExternalId);
 /// </summary>
 public sealed class CohortApi
 {
-    private CohortApi(TestApp app, string workspace, string partner, string secret)
+    private CohortApi(IAppUnderTest app, string workspace, string partner, string secret)
     {
         App = app;
         Workspace = workspace;
@@ -50,7 +50,7 @@ public sealed class CohortApi
         Secret = secret;
     }
 
-    public TestApp App { get; }
+    public IAppUnderTest App { get; }
 
     public string Workspace { get; }
 
@@ -62,7 +62,7 @@ public sealed class CohortApi
     public HttpClient Client => App.Client;
 
     /// <summary>A new workspace with a data import key for <paramref name="partner"/>.</summary>
-    public static async Task<CohortApi> StartAsync(TestApp app, string partner = "amplitude", string? workspace = null)
+    public static async Task<CohortApi> StartAsync(IAppUnderTest app, string partner = "amplitude", string? workspace = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         workspace ??= TestIds.Workspace();

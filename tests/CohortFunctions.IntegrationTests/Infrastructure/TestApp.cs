@@ -17,7 +17,7 @@ namespace CohortFunctions.IntegrationTests.Infrastructure;
 /// real storage (<see cref="AzuriteFixture"/>), random secrets and every log entry captured:
 /// <code>await using var app = await TestApp.StartAsync(o => o.Set("ImportKeys:CacheSeconds", "1"));</code>
 /// </summary>
-public sealed class TestApp : IAsyncDisposable
+public sealed class TestApp : IAppUnderTest, IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly IReadOnlyDictionary<string, string?> _settings;
@@ -88,6 +88,10 @@ public sealed class TestApp : IAsyncDisposable
 
     /// <summary>A configured partner's API key.</summary>
     public string PartnerApiKey(string partner) => Setting($"Partners:{partner}:ApiKeys:0");
+
+    public string StorageConnectionString => Setting(TestAppBuilder.ConnectionStringKey);
+
+    public string LogText() => string.Join("\n", Logs.Entries.Select(e => e.AllText()));
 
     /// <summary>A service of the app.</summary>
     public T GetRequiredService<T>()

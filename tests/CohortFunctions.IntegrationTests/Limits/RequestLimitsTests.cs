@@ -44,14 +44,13 @@ public sealed class RequestLimitsTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Empty(ResponseSafety.HeaderProblems(response));
     }
 
-    // Only just over the limit: with a body far past it, the server answers and closes while the client is still
-    // sending, and the client's send can fail with a broken pipe before it reads the 413 (a race in the test, seen once).
+    // Bodies far past the limit: HostContract/LimitsContract, on both hosts.
     [Theory]
     [InlineData(FourMiB + 1)]
     [InlineData(FourMiB + (64 * 1024))]
     public async Task Postback_ChunkedBodyOver4MiB_Returns413JsonBeforeTheServerLimit(int size)
     {
-        // Act: Kestrel's own limit is 8 MiB; the app answers first, as JSON, whatever the sender announces.
+        // Act: the servers' own limit is 100 MB; the app answers first, as JSON, whatever the sender announces.
         using var response = await SendAsync("POST", "partners/amplitude/cohorts/users", PaddedObject("{}", size), chunked: true);
 
         // Assert

@@ -12,9 +12,9 @@ namespace CohortFunctions.IntegrationTests.Security;
 
 /// <summary>
 /// What every answer tells about the server: nothing (no <c>Server</c>, no <c>X-Powered-By</c>, no stack traces),
-/// and that it is neither to be cached, sniffed nor framed — on successes, on the app's errors, and on the local
-/// host's own 401/404/405/413 answers. Requests Kestrel refuses before the app sees them get an empty answer that
-/// closes the connection, still without a <c>Server</c> header.
+/// and that it is neither to be cached, sniffed nor framed — on successes, on the app's errors and on its 404/405/413
+/// answers. Requests the host refuses before the app sees them (a missing function key: a bare 401, as the Functions
+/// host answers; what Kestrel refuses: an empty answer that closes the connection) still carry no <c>Server</c> header.
 /// </summary>
 public sealed class ResponseHeaderTests(AppFixture fixture) : IClassFixture<AppFixture>
 {
@@ -37,11 +37,10 @@ public sealed class ResponseHeaderTests(AppFixture fixture) : IClassFixture<AppF
             ("204 invalidate", () => _app.Client.DeleteAsync(new Uri($"{ws}/partners/mixpanel/keys/{key.KeyId}", UriKind.Relative))),
             ("400 body", () => _app.Client.PostAsync(new Uri($"{ws}/users", UriKind.Relative), new StringContent("{", Encoding.UTF8, "application/json"))),
             ("400 workspace", () => _app.Client.GetAsync(new Uri("manage/workspaces/Not_Valid/cohorts", UriKind.Relative))),
-            ("401 function key", () => anonymous.GetAsync(new Uri($"{ws}/cohorts", UriKind.Relative))),
             ("401 partner key", () => anonymous.PostAsync(new Uri("partners/amplitude/cohorts/users", UriKind.Relative), TestJson.Body(new { partner_api_key = "wrong" }))),
-            ("404 local host", () => anonymous.GetAsync(new Uri("no/such/path", UriKind.Relative))),
+            ("404 no route", () => anonymous.GetAsync(new Uri("no/such/path", UriKind.Relative))),
             ("404 app", () => _app.Client.GetAsync(new Uri($"{ws}/segments/0123456789abcdef", UriKind.Relative))),
-            ("405 local host", () => anonymous.DeleteAsync(new Uri("health", UriKind.Relative))),
+            ("405 no route", () => anonymous.DeleteAsync(new Uri("health", UriKind.Relative))),
             ("413 body", () => _app.Client.PostAsync(new Uri("partners/amplitude/cohorts/users", UriKind.Relative), new ByteArrayContent(new byte[(4 * 1024 * 1024) + 1]))),
         ];
 
@@ -57,6 +56,18 @@ public sealed class ResponseHeaderTests(AppFixture fixture) : IClassFixture<AppF
                 Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
             }
         }
+    }
+
+    [Fact]
+    public async Task MissingFunctionKey_BareHost401WithoutServerHeader()
+    {
+        // Act
+        using var response = await _app.CreateClient(withFunctionKey: false).GetAsync(new Uri($"manage/workspaces/{TestIds.Workspace()}/cohorts", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.True(ResponseSafety.IsFunctionKeyRefusal(response));
+        Assert.Empty(await ResponseSafety.ProblemsAsync(response, ""));
     }
 
     [Fact]
@@ -128,6 +139,8 @@ public sealed class ResponseHeaderTests(AppFixture fixture) : IClassFixture<AppF
         public Task AddAsync(StoredImportKey key, CancellationToken cancellationToken) => throw Failure;
 
         public Task<IReadOnlyList<DataImportKey>> ListAsync(WorkspaceId workspace, string partner, CancellationToken cancellationToken) => throw Failure;
+
+        public Task<IReadOnlyList<WorkspaceId>> ListWorkspacesAsync(CancellationToken cancellationToken) => throw Failure;
 
         public Task<StoredImportKey?> GetAsync(WorkspaceId workspace, string partner, string keyId, CancellationToken cancellationToken) => throw Failure;
 

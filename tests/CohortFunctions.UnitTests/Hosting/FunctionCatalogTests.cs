@@ -68,7 +68,7 @@ public sealed class FunctionCatalogTests
         var names = FunctionCatalog.App.Http.Select(f => f.Name).ToList();
 
         // Assert
-        string[] foundation = ["ChangeCohortUsers", "CreateImportKey", "Fallback", "Health", "InvalidateImportKey", "ListImportKeys", "NameCohort"];
+        string[] foundation = ["ChangeCohortUsers", "CreateImportKey", "Health", "InvalidateImportKey", "ListImportKeys", "NameCohort", "NotFound"];
         Assert.All(foundation, name => Assert.Contains(name, names));
         Assert.Equal(names.Order(StringComparer.Ordinal), names);
     }

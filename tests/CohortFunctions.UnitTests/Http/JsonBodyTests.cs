@@ -99,18 +99,22 @@ public sealed class JsonBodyTests
     }
 
     [Fact]
-    public async Task ReadObjectAsync_ContentLengthOverLimit_TooLargeWithoutReading()
+    public async Task ReadObjectAsync_ContentLengthOverLimit_TooLargeAndTheBodyReadToItsEnd()
     {
-        // Arrange: the body would throw if read — the declared length alone must decide.
+        // Arrange: the declared length alone decides; the body is then read to its end and dropped, because the
+        // Functions host fails a request whose body the worker stopped reading (a 500 instead of this 413).
         var context = new DefaultHttpContext();
-        context.Request.ContentLength = JsonBody.MaxBytes + 1L;
-        context.Request.Body = new UnreadableStream();
+        var body = new DiscardOnlyStream(JsonBody.MaxBytes + 1L);
+        context.Request.ContentLength = body.Length;
+        context.Request.Body = body;
 
         // Act
         var result = await JsonBody.ReadObjectAsync(context.Request, CancellationToken.None);
 
         // Assert
         Assert.Equal(FailureKind.TooLarge, result.Failure?.Kind);
+        Assert.Equal(body.Length, body.Position);
+        Assert.True(body.LargestRead <= 64 * 1024, $"read {body.LargestRead} bytes at once: the body is dropped, not kept");
     }
 
     [Fact]
@@ -180,14 +184,41 @@ public sealed class JsonBodyTests
         return bytes;
     }
 
-    private sealed class UnreadableStream : MemoryStream
+    /// <summary>A body of <paramref name="length"/> bytes that is never buffered whole; it records its largest read.</summary>
+    private sealed class DiscardOnlyStream(long length) : Stream
     {
-        public override int Read(byte[] buffer, int offset, int count) => throw new InvalidOperationException("The body must not be read.");
+        public int LargestRead { get; private set; }
 
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            throw new InvalidOperationException("The body must not be read.");
+        public override bool CanRead => true;
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("The body must not be read.");
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position { get; set; }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var read = (int)Math.Min(buffer.Length, length - Position);
+            Position += read;
+            LargestRead = Math.Max(LargestRead, read);
+            return read;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -4,16 +4,14 @@ using Microsoft.AspNetCore.Http;
 
 namespace CohortFunctions.UnitTests.Http;
 
-public sealed class FallbackFunctionTests
+public sealed class UnmatchedRequestFunctionsTests
 {
-    private readonly FallbackFunction _function = new();
-
     [Theory]
     [InlineData("GET", "/")]
     [InlineData("GET", "/nothing-here")]
     [InlineData("POST", "/manage/workspaces/acme")]
     [InlineData("GET", "/manage/workspaces/acme/partners/amplitude/keys/k1/extra")]
-    public void Fallback_UnknownPath_404WithMessage(string method, string path)
+    public void Answer_UnknownPath_404WithMessage(string method, string path)
     {
         // Act
         var result = Invoke(method, path);
@@ -29,7 +27,9 @@ public sealed class FallbackFunctionTests
     [InlineData("HEAD", "/health", "GET")]
     [InlineData("PUT", "/manage/workspaces/acme/partners/amplitude/keys", "GET, POST")]
     [InlineData("PATCH", "/manage/workspaces/acme/partners/amplitude/keys/0123456789abcdef", "DELETE")]
-    public void Fallback_KnownPathWrongMethod_405WithAllow(string method, string path, string allow)
+    [InlineData("POST", "/manage/workspaces/acme/users/lookup", "DELETE, GET")]
+    [InlineData("GET", "/manage/workspaces/acme/users/0123456789abcdef0123", "DELETE")]
+    public void Answer_KnownPathWrongMethod_405WithAllow(string method, string path, string allow)
     {
         // Act
         var result = Invoke(method, path);
@@ -40,11 +40,11 @@ public sealed class FallbackFunctionTests
         Assert.Contains(method, Assert.IsType<ErrorBody>(result.Body).Message, StringComparison.Ordinal);
     }
 
-    private ApiResult Invoke(string method, string path)
+    private static ApiResult Invoke(string method, string path)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = method;
         context.Request.Path = path;
-        return Assert.IsType<ApiResult>(_function.Fallback(context.Request));
+        return UnmatchedRequestFunctions.Answer(context.Request);
     }
 }

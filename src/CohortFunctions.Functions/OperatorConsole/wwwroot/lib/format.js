@@ -1,0 +1,25 @@
+// How values are shown. Only presentation: every figure comes from the API as it is.
+
+const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+const numberFormat = new Intl.NumberFormat('en-US');
+
+/** "29 Nov 2026, 14:03 UTC", or a dash for null. */
+export function time(iso) {
+  return iso ? `${dateTime.format(new Date(iso))} UTC` : '—';
+}
+
+export function number(value) {
+  return numberFormat.format(value);
+}
+
+/** "1 user" / "2,000 users". */
+export function count(value, singular, plural = `${singular}s`) {
+  return `${number(value)} ${value === 1 ? singular : plural}`;
+}
+
+/** Today's date in UTC as yyyy-mm-dd, moved by `days`. */
+export function utcDate(days = 0) {
+  const date = new Date();
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
