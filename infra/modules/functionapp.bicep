@@ -146,6 +146,8 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
       // The REST endpoint the management API hands out with a new data import key.
       Api__PublicBaseUrl: 'https://${functionApp.properties.defaultHostName}'
+      // The host's "Your Functions app is up and running" page at / becomes a bare 204 (the local host answers the same).
+      AzureWebJobsDisableHomepage: 'true'
     })
   }
 

@@ -92,7 +92,7 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void Catalog_AnonymousFunctions_OnlyHealthThePartnerEndpointsConsoleFilesAndUnmatchedRequests()
+    public void Catalog_AnonymousFunctions_OnlyHealthThePartnerEndpointsConsoleOpenApiAndUnmatchedRequests()
     {
         // Act
         var anonymous = FunctionCatalog.App.Http
@@ -101,7 +101,7 @@ public sealed class FunctionsMetadataTests
             .Order(StringComparer.Ordinal);
 
         // Assert
-        Assert.Equal(["console/{*asset}", "health", "partners/{partner}/cohorts", "partners/{partner}/cohorts/users"], anonymous);
+        Assert.Equal(["console/{*asset}", "health", "openapi.json", "partners/{partner}/cohorts", "partners/{partner}/cohorts/users"], anonymous);
     }
 
     [Fact]

@@ -35,6 +35,11 @@ public static class OpenApiSamples
         new("invalidate key", "InvalidateImportKey", "DELETE", async w => $"{Manage(w)}/partners/amplitude/keys/{await w.CreateKeyIdAsync()}", 204),
         new("invalidate an unknown key", "InvalidateImportKey", "DELETE", W(w => $"{Manage(w)}/partners/amplitude/keys/no-such-key"), 404),
 
+        new("list workspaces", "ListWorkspaces", "GET", W(_ => "/manage/workspaces"), 200),
+        new("list workspaces with storage down", "ListWorkspaces", "GET", W(_ => "/manage/workspaces"), 503, Target: SampleTarget.UnreachableStorage),
+        new("list partners", "ListPartners", "GET", W(_ => "/manage/partners"), 200),
+        new("list partners without the function key", "ListPartners", "GET", W(_ => "/manage/partners"), 401, Target: SampleTarget.AppWithoutKey),
+
         // Cohorts and resync.
         new("list cohorts", "ListCohorts", "GET", W(w => $"{Manage(w)}/cohorts"), 200),
         new("list cohorts of an invalid workspace", "ListCohorts", "GET", W(_ => "/manage/workspaces/-bad/cohorts"), 400),
@@ -59,6 +64,8 @@ public static class OpenApiSamples
             ["name"] = "Bad",
             ["filter"] = new Dictionary<string, object?> { ["includes"] = new Dictionary<string, string> { ["partner"] = Partner, ["cohort_id"] = "nope" } },
         }),
+        new("segment size", "PreviewSegmentSize", "POST", W(w => $"{Manage(w)}/segment-size"), 200, _ => SizeBody(ConformanceWorld.CohortId)),
+        new("segment size over an unknown cohort", "PreviewSegmentSize", "POST", W(w => $"{Manage(w)}/segment-size"), 400, _ => SizeBody("nope")),
         new("list segments", "ListSegments", "GET", W(w => $"{Manage(w)}/segments"), 200),
         new("list segments with storage down", "ListSegments", "GET", W(w => $"{Manage(w)}/segments"), 503, Target: SampleTarget.UnreachableStorage),
         new("get segment", "GetSegment", "GET", W(w => $"{Manage(w)}/segments/{w.SegmentId}"), 200),
@@ -108,6 +115,11 @@ public static class OpenApiSamples
     private static Func<ConformanceWorld, Task<string>> W(Func<ConformanceWorld, string> path) => w => Task.FromResult(path(w));
 
     private static string Manage(ConformanceWorld world) => $"/manage/workspaces/{world.Workspace}";
+
+    private static Dictionary<string, object?> SizeBody(string cohortId) => new()
+    {
+        ["filter"] = new Dictionary<string, object?> { ["includes"] = new Dictionary<string, string> { ["partner"] = Partner, ["cohort_id"] = cohortId } },
+    };
 
     private static Dictionary<string, object?> NameBody(ConformanceWorld world, string name) => new()
     {
