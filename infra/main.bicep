@@ -83,6 +83,60 @@ param logRetentionInDays int = 30
 @description('Turn on Key Vault purge protection. Safer for production; it cannot be turned off again and blocks reusing the vault name for 7 days after deletion.')
 param keyVaultPurgeProtection bool = false
 
+@description('Put the storage account and the key vault behind private endpoints in a new virtual network that the function app integrates with, and turn their public network access off. The app\'s own HTTP endpoint stays public.')
+param vnetEnabled bool = false
+
+@description('Address space of the virtual network (vnetEnabled): a /16 to /24; the app subnet is its first /24, the private endpoint subnet its second.')
+param vnetAddressPrefix string = '10.0.0.0/16'
+
+@description('Give the deploying principal (deployer().objectId) data roles: Storage Table Data Contributor, Storage Blob and Queue Data Reader on the account, Key Vault Secrets Officer on the vault. For teams that read the tables with Storage Explorer and rotate keys; off for production.')
+param deployerRolesEnabled bool = false
+
+@description('Email address alerts are sent to; empty for none (alerts still fire and show in the portal).')
+param alertEmailAddress string = ''
+
+@description('Application Insights location ids the /health availability test runs from (at least 3; the alert fires when 2 fail).')
+@minLength(3)
+param availabilityTestLocations string[] = [
+  'emea-nl-ams-azr'
+  'emea-gb-db3-azr'
+  'us-va-ash-azr'
+  'us-ca-sjc-azr'
+  'apac-sg-sin-azr'
+]
+
+@description('Postback 5xx alert: percent of a partner\'s calls answered 5xx in 15 minutes that fires it.')
+@minValue(1)
+@maxValue(100)
+param postback5xxAlertPercent int = 5
+
+@description('Postback 5xx alert: fewer partner calls than this in 15 minutes are not judged.')
+@minValue(1)
+param postback5xxAlertMinimumPostbacks int = 20
+
+@description('Unauthorized alert: postbacks of one partner answered 401 with one message in 15 minutes that fire it.')
+@minValue(1)
+param unauthorizedPostbacksAlertThreshold int = 20
+
+@description('Resync alert: passes of one workspace and partner cut short by their budget in an hour that fire it.')
+@minValue(1)
+param resyncCutShortAlertThreshold int = 15
+
+@description('Function failure alert: failed executions of one function in 15 minutes that fire it.')
+@minValue(1)
+param functionFailuresAlertThreshold int = 5
+
+@description('Storage data-plane log categories sent to Log Analytics for the table, blob and queue services. StorageRead logs every read and costs the most.')
+@allowed([
+  'StorageRead'
+  'StorageWrite'
+  'StorageDelete'
+])
+param storageLogCategories string[] = [
+  'StorageWrite'
+  'StorageDelete'
+]
+
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var envName = toLower(environmentName)
 var tags = {
@@ -99,6 +153,7 @@ var names = {
   keyVault: 'kv-${resourceToken}'
   logAnalytics: 'log-${envName}-${resourceToken}'
   applicationInsights: 'appi-${envName}-${resourceToken}'
+  virtualNetwork: 'vnet-${envName}-${resourceToken}'
 }
 
 // Every table the app uses (today importkeys; the others come with later features). The app creates missing
@@ -142,6 +197,9 @@ module storage 'modules/storage.bicep' = {
     storageAccountName: names.storageAccount
     deploymentContainerName: names.deploymentContainer
     tableNames: tableNames
+    privateNetworkOnly: vnetEnabled
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    logCategories: storageLogCategories
   }
 }
 
@@ -154,6 +212,21 @@ module keyVault 'modules/keyvault.bicep' = {
     enablePurgeProtection: keyVaultPurgeProtection
     partnerKeySlots: partnerKeySlots
     partnerApiKeys: partnerApiKeys
+    privateNetworkOnly: vnetEnabled
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+  }
+}
+
+module network 'modules/network.bicep' = if (vnetEnabled) {
+  name: 'network'
+  params: {
+    location: location
+    tags: tags
+    virtualNetworkName: names.virtualNetwork
+    addressPrefix: vnetAddressPrefix
+    storageAccountName: storage.outputs.storageAccountName
+    keyVaultName: keyVault.outputs.keyVaultName
+    nameSuffix: resourceToken
   }
 }
 
@@ -165,6 +238,8 @@ module rbac 'modules/rbac.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     identityId: identity.id
     identityPrincipalId: identity.properties.principalId
+    deployerRolesEnabled: deployerRolesEnabled
+    deployerObjectId: deployer().objectId
   }
 }
 
@@ -203,12 +278,34 @@ module functionApp 'modules/functionapp.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     appSettings: appSettings
     azdServiceName: 'api'
+    // With a virtual network, the app waits for the whole network module: its private endpoints must resolve
+    // before the host first reaches storage and the Key Vault references resolve.
+    virtualNetworkSubnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
   // The host needs its storage roles and the Key Vault references need the secrets role from its first start;
   // a reference that fails then is only retried hours later.
   dependsOn: [
     rbac
   ]
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    location: location
+    tags: tags
+    nameSuffix: '${envName}-${resourceToken}'
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    functionAppHostName: functionApp.outputs.defaultHostName
+    alertEmailAddress: alertEmailAddress
+    availabilityTestLocations: availabilityTestLocations
+    postback5xxPercent: postback5xxAlertPercent
+    postback5xxMinimumPostbacks: postback5xxAlertMinimumPostbacks
+    unauthorizedPostbacksThreshold: unauthorizedPostbacksAlertThreshold
+    resyncCutShortThreshold: resyncCutShortAlertThreshold
+    functionFailuresThreshold: functionFailuresAlertThreshold
+  }
 }
 
 @description('Name of the function app (for func azure functionapp publish and az functionapp commands).')
@@ -220,6 +317,12 @@ output FUNCTION_APP_HOSTNAME string = functionApp.outputs.defaultHostName
 @description('The REST endpoint to give Amplitude (and every partner): partner routes sit at the app root.')
 output REST_ENDPOINT string = 'https://${functionApp.outputs.defaultHostName}'
 
+@description('The operator console (needs the function key).')
+output CONSOLE_URL string = 'https://${functionApp.outputs.defaultHostName}/console'
+
+@description('The OpenAPI 3.1 description of every endpoint.')
+output OPENAPI_URL string = 'https://${functionApp.outputs.defaultHostName}/openapi.json'
+
 @description('Name of the key vault that holds the partner API keys (for rotation).')
 output KEY_VAULT_NAME string = keyVault.outputs.keyVaultName
 
@@ -228,3 +331,6 @@ output STORAGE_ACCOUNT_NAME string = storage.outputs.storageAccountName
 
 @description('Region the resources were deployed to.')
 output AZURE_LOCATION string = location
+
+@description('Resource id of the workbook with the operations charts (docs/operations.md).')
+output WORKBOOK_ID string = alerts.outputs.workbookId

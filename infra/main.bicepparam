@@ -23,3 +23,9 @@ param partnerApiKeys = {
 
 param instanceMemoryMB = 2048
 param maximumInstanceCount = 40
+
+// Operations: where alerts go, and the options an environment picks through azd env set (or exported variables).
+param alertEmailAddress = readEnvironmentVariable('ALERT_EMAIL_ADDRESS', '')
+param vnetEnabled = bool(readEnvironmentVariable('VNET_ENABLED', 'false'))
+// Dev: the team reads the tables with Storage Explorer under its own sign-in. Set DEPLOYER_ROLES_ENABLED=false for production.
+param deployerRolesEnabled = bool(readEnvironmentVariable('DEPLOYER_ROLES_ENABLED', 'true'))

@@ -41,6 +41,12 @@ param appSettings object
 @description('azd service name in azure.yaml; tags the function app so `azd deploy` finds it.')
 param azdServiceName string
 
+@description('Resource id of the subnet (delegated to Microsoft.App/environments) the app integrates with; empty for no virtual network.')
+param virtualNetworkSubnetId string
+
+@description('Resource id of the Log Analytics workspace that receives the app\'s platform logs and metrics.')
+param logAnalyticsWorkspaceId string
+
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
   name: identityName
 }
@@ -83,12 +89,24 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
     httpsOnly: true
     // Key Vault references resolve with this identity (the app has no system-assigned one).
     keyVaultReferenceIdentity: identity.id
+    // Inbound stays public even with a virtual network: partners post cohorts from the internet.
     publicNetworkAccess: 'Enabled'
+    // Outbound through the virtual network (and so through the private endpoints) when there is one. Newer API
+    // versions say "all traffic" here; siteConfig.vnetRouteAllEnabled below is the older spelling, set alike.
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
+    outboundVnetRouting: empty(virtualNetworkSubnetId)
+      ? null
+      : {
+          allTraffic: true
+        }
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // Linux apps resolve Key Vault references over a private endpoint only when all traffic routes through the
+      // virtual network.
+      vnetRouteAllEnabled: !empty(virtualNetworkSubnetId)
     }
     functionAppConfig: {
       deployment: {
@@ -128,6 +146,8 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
       // The REST endpoint the management API hands out with a new data import key.
       Api__PublicBaseUrl: 'https://${functionApp.properties.defaultHostName}'
+      // The host's "Your Functions app is up and running" page at / becomes a bare 204 (the local host answers the same).
+      AzureWebJobsDisableHomepage: 'true'
     })
   }
 
@@ -144,6 +164,31 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
     properties: {
       allow: false
     }
+  }
+}
+
+// The platform's logs of the app (FunctionAppLogs: host and function execution logs, also when Application Insights
+// is unreachable) and its metrics, into Log Analytics.
+// 2021-05-01-preview is the newest API of diagnostic settings (see storage.bicep).
+#disable-next-line use-recent-api-versions
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: functionApp
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logAnalyticsDestinationType: 'Dedicated'
+    logs: [
+      {
+        categoryGroup: 'allLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
   }
 }
 

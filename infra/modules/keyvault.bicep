@@ -22,6 +22,12 @@ param partnerKeySlots { partner: string, index: int, secretName: string }[]
 @description('Partner API keys by partner name, one or two each (current, and next while rotating).')
 param partnerApiKeys object
 
+@description('Reach the vault only through its private endpoint (vnetEnabled): public network access off.')
+param privateNetworkOnly bool
+
+@description('Resource id of the Log Analytics workspace that receives the vault\'s audit events.')
+param logAnalyticsWorkspaceId string
+
 resource keyVault 'Microsoft.KeyVault/vaults@2026-05-15' = {
   name: keyVaultName
   location: location
@@ -40,7 +46,38 @@ resource keyVault 'Microsoft.KeyVault/vaults@2026-05-15' = {
     enabledForDeployment: false
     enabledForDiskEncryption: false
     enabledForTemplateDeployment: false
-    publicNetworkAccess: 'Enabled'
+    // Secrets written by this template go through Azure Resource Manager, which the vault's network rules do not
+    // restrict; the app's Key Vault references resolve through the private endpoint (infra/modules/network.bicep).
+    publicNetworkAccess: privateNetworkOnly ? 'Disabled' : 'Enabled'
+    networkAcls: {
+      defaultAction: privateNetworkOnly ? 'Deny' : 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+}
+
+// Who read or changed which secret, when, from where: the audit events (AuditEvent) that policies often require,
+// into the resource-specific table AZKVAuditLogs.
+// 2021-05-01-preview is the newest API of diagnostic settings (see storage.bicep).
+#disable-next-line use-recent-api-versions
+resource auditDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: keyVault
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logAnalyticsDestinationType: 'Dedicated'
+    logs: [
+      {
+        categoryGroup: 'audit'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
   }
 }
 

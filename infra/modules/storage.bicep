@@ -18,6 +18,15 @@ param deploymentContainerName string
 @description('Tables the app uses, with the configured prefix applied. The app also creates missing tables at start.')
 param tableNames string[]
 
+@description('Reach the account only through private endpoints (vnetEnabled): public network access off.')
+param privateNetworkOnly bool
+
+@description('Resource id of the Log Analytics workspace that receives the diagnostic logs and metrics.')
+param logAnalyticsWorkspaceId string
+
+@description('Data-plane log categories of the table, blob and queue services sent to Log Analytics (StorageRead, StorageWrite, StorageDelete).')
+param logCategories string[]
+
 resource storage 'Microsoft.Storage/storageAccounts@2026-06-01' = {
   name: storageAccountName
   location: location
@@ -36,12 +45,18 @@ resource storage 'Microsoft.Storage/storageAccounts@2026-06-01' = {
     supportsHttpsTrafficOnly: true
     minimumTlsVersion: 'TLS1_2'
     dnsEndpointType: 'Standard'
-    // Flex Consumption without a virtual network reaches storage over its public endpoint (with Entra auth).
-    publicNetworkAccess: 'Enabled'
-    networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
-    }
+    // Without a virtual network, Flex Consumption reaches storage over its public endpoint (with Entra auth); with
+    // one, only through the private endpoints (infra/modules/network.bicep).
+    publicNetworkAccess: privateNetworkOnly ? 'Disabled' : 'Enabled'
+    networkAcls: privateNetworkOnly
+      ? {
+          defaultAction: 'Deny'
+          bypass: 'None'
+        }
+      : {
+          defaultAction: 'Allow'
+          bypass: 'AzureServices'
+        }
   }
 
   resource blobService 'blobServices' = {
@@ -63,6 +78,74 @@ resource storage 'Microsoft.Storage/storageAccounts@2026-06-01' = {
         name: tableName
       }
     ]
+  }
+}
+
+// Diagnostic settings: the data-plane logs of each service the app and the host use (tables: the app's data; blob:
+// the host's keys, timer leases and the deployment package; queue: the host's internal queues) and the account's
+// transaction metrics, into Log Analytics (resource-specific tables StorageTableLogs, StorageBlobLogs, StorageQueueLogs).
+var serviceLogs = map(logCategories, category => {
+  category: category
+  enabled: true
+})
+
+var transactionMetrics = [
+  {
+    category: 'Transaction'
+    enabled: true
+  }
+]
+
+// 2021-05-01-preview is the newest API of diagnostic settings; the only later-dated stable one, 2016-09-01, is the
+// older per-service schema that cannot target a Log Analytics workspace with resource-specific tables.
+#disable-next-line use-recent-api-versions
+resource accountDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: storage
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    metrics: transactionMetrics
+  }
+}
+
+#disable-next-line use-recent-api-versions
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: storage::tableService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logAnalyticsDestinationType: 'Dedicated'
+    logs: serviceLogs
+    metrics: transactionMetrics
+  }
+}
+
+#disable-next-line use-recent-api-versions
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: storage::blobService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logAnalyticsDestinationType: 'Dedicated'
+    logs: serviceLogs
+    metrics: transactionMetrics
+  }
+}
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2026-06-01' existing = {
+  parent: storage
+  name: 'default'
+}
+
+#disable-next-line use-recent-api-versions
+resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: queueService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logAnalyticsDestinationType: 'Dedicated'
+    logs: serviceLogs
+    metrics: transactionMetrics
   }
 }
 

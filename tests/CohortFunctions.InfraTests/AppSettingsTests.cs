@@ -104,6 +104,19 @@ public sealed class AppSettingsTests(InfraFixture infra)
     }
 
     [Fact]
+    public void AppSettings_HostHomePage_TurnedOff()
+    {
+        // Arrange: the real-host tests run with it off; / then answers a bare 204 on both hosts.
+        var settings = AppEnvironment.ResolvedAppSettings(infra.DevSnapshot);
+
+        // Act
+        var homepage = settings.GetValueOrDefault("AzureWebJobsDisableHomepage");
+
+        // Assert
+        Assert.Equal("true", homepage);
+    }
+
+    [Fact]
     public void AppSettings_AppAndTelemetryIdentity_IsTheUserAssignedIdentity()
     {
         // Arrange

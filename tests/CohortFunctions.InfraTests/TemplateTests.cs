@@ -93,7 +93,7 @@ public sealed partial class TemplateTests(InfraFixture infra)
             .ToList();
 
         // Assert
-        Assert.Equal(6, templates.Count);
+        Assert.Equal(8, templates.Count);
         Assert.Empty(undescribed);
     }
 
@@ -190,8 +190,24 @@ public sealed partial class TemplateTests(InfraFixture infra)
         Assert.DoesNotContain(prodNames, devNames.Contains);
     }
 
+    // Not a child resource, and not an extension resource (role assignments, diagnostic settings) named within its scope.
+    [Fact]
+    public void DeployDocs_EveryParameterOfMainBicep_IsARowOfTheParametersTable()
+    {
+        // Arrange
+        var page = File.ReadAllText(Path.Combine(infra.RepositoryRoot, "docs", "deploy.md"));
+
+        // Act
+        var missing = infra.Template["parameters"]!.AsObject().Select(p => p.Key)
+            .Where(p => !page.Contains($"| `{p}` |", StringComparison.Ordinal) && !page.Contains($"| `{p}` (secure) |", StringComparison.Ordinal))
+            .ToList();
+
+        // Assert
+        Assert.Empty(missing);
+    }
+
     private static bool IsTopLevel(JsonObject resource) =>
-        ((string)resource["type"]!).Count(c => c == '/') == 1 && !((string)resource["type"]!).StartsWith("Microsoft.Authorization/", StringComparison.Ordinal);
+        ((string)resource["type"]!).Count(c => c == '/') == 1 && ArmSnapshot.Id(resource).Split("/providers/").Length == 2;
 
     private static IEnumerable<JsonObject> Templates(JsonObject template)
     {

@@ -25,6 +25,9 @@ internal static class Routes
     /// <summary>Every configured partner, and the REST endpoint to give them (GET).</summary>
     public const string Partners = "manage/partners";
 
+    /// <summary>The OpenAPI 3.1 description of every endpoint (anonymous).</summary>
+    public const string OpenApi = "openapi.json";
+
     public const string ImportKeys = "manage/workspaces/{workspace}/partners/{partner}/keys";
 
     public const string ImportKey = "manage/workspaces/{workspace}/partners/{partner}/keys/{keyId}";
@@ -104,6 +107,7 @@ internal static class Routes
         public const string Console = "console(?:/.*)?";
         public const string Workspaces = "manage/workspaces";
         public const string Partners = "manage/partners";
+        public const string OpenApi = "openapi\\.json";
         public const string ImportKeys = "manage/workspaces/[^/]+/partners/[^/]+/keys";
         public const string ImportKey = "manage/workspaces/[^/]+/partners/[^/]+/keys/[^/]+";
         public const string PartnerCohorts = "partners/[^/]+/cohorts";
@@ -125,17 +129,17 @@ internal static class Routes
 
         /// <summary>Every route's path.</summary>
         public const string All =
-            Health + "|" + Console + "|" + Workspaces + "|" + Partners + "|" + ImportKeys + "|" + ImportKey
-            + "|" + PartnerCohorts + "|" + PartnerCohortUsers + "|" + Cohorts + "|" + CohortMembers
+            Health + "|" + Console + "|" + Workspaces + "|" + Partners + "|" + OpenApi + "|" + ImportKeys
+            + "|" + ImportKey + "|" + PartnerCohorts + "|" + PartnerCohortUsers + "|" + Cohorts + "|" + CohortMembers
             + "|" + CohortSchedule + "|" + CohortResync + "|" + DataPoints + "|" + CohortFilters + "|" + Segments
             + "|" + Segment + "|" + SegmentUsers + "|" + SegmentSize + "|" + Users + "|" + UsersIdentify
             + "|" + UsersLookup + "|" + User;
 
         /// <summary>The paths of the functions that take GET.</summary>
         public const string Get =
-            Health + "|" + Console + "|" + Workspaces + "|" + Partners + "|" + ImportKeys + "|" + Cohorts
-            + "|" + CohortMembers + "|" + DataPoints + "|" + CohortFilters + "|" + Segments + "|" + Segment
-            + "|" + SegmentUsers + "|" + UsersLookup;
+            Health + "|" + Console + "|" + Workspaces + "|" + Partners + "|" + OpenApi + "|" + ImportKeys
+            + "|" + Cohorts + "|" + CohortMembers + "|" + DataPoints + "|" + CohortFilters + "|" + Segments
+            + "|" + Segment + "|" + SegmentUsers + "|" + UsersLookup;
 
         /// <summary>The paths of the functions that take POST.</summary>
         public const string Post =

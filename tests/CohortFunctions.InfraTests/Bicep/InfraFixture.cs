@@ -74,6 +74,13 @@ public sealed class InfraFixture : IDisposable
             return new ArmSnapshot(File.ReadAllText(snapshotPath));
         })).Value;
 
+    /// <summary>The snapshot of a parameters file with these options (written next to main.bicep in the work copy).</summary>
+    public ArmSnapshot Snapshot(DeploymentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Snapshot(options.FileName, options.Contents);
+    }
+
     public void Dispose()
     {
         try

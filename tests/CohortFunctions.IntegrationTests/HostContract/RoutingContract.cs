@@ -123,6 +123,17 @@ public abstract class RoutingContract(HostFixture fixture)
     }
 
     [Fact]
+    public async Task OpenApi_Document_ServedAnonymously()
+    {
+        // Act
+        using var response = await SendAsync("GET", "openapi.json", withFunctionKey: false);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("3.1.0", (await response.ReadJsonAsync()).GetRequiredString("openapi"));
+    }
+
+    [Fact]
     public async Task Console_UnknownFile_AppsJson404()
     {
         // Act

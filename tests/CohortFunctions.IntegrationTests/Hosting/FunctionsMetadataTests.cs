@@ -18,6 +18,9 @@ public sealed class FunctionsMetadataTests
 
     private static readonly Lazy<List<MetadataFunction>> Metadata = new(Load);
 
+    /// <summary>The functions the build's <c>functions.metadata</c> declares (also read by the OpenAPI tests).</summary>
+    internal static IReadOnlyList<MetadataFunction> Declared => Metadata.Value;
+
     [Fact]
     public void Metadata_Functions_SameNamesAsCatalog()
     {
@@ -89,7 +92,7 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void Catalog_AnonymousFunctions_OnlyHealthThePartnerEndpointsConsoleFilesAndUnmatchedRequests()
+    public void Catalog_AnonymousFunctions_OnlyHealthThePartnerEndpointsConsoleOpenApiAndUnmatchedRequests()
     {
         // Act
         var anonymous = FunctionCatalog.App.Http
@@ -98,7 +101,7 @@ public sealed class FunctionsMetadataTests
             .Order(StringComparer.Ordinal);
 
         // Assert
-        Assert.Equal(["console/{*asset}", "health", "partners/{partner}/cohorts", "partners/{partner}/cohorts/users"], anonymous);
+        Assert.Equal(["console/{*asset}", "health", "openapi.json", "partners/{partner}/cohorts", "partners/{partner}/cohorts/users"], anonymous);
     }
 
     [Fact]
@@ -159,7 +162,7 @@ public sealed class FunctionsMetadataTests
             : throw new FileNotFoundException($"functions.metadata was neither next to the tests ({copied}) nor in the Functions build output ({built}). Build the solution first.", built);
     }
 
-    private sealed record MetadataFunction(string Name, string ScriptFile, string EntryPoint, IReadOnlyList<MetadataBinding> Bindings);
+    internal sealed record MetadataFunction(string Name, string ScriptFile, string EntryPoint, IReadOnlyList<MetadataBinding> Bindings);
 
-    private sealed record MetadataBinding(string Type, string? Route, IReadOnlyList<string> Methods, string? AuthLevel, string? Schedule, bool RunOnStartup);
+    internal sealed record MetadataBinding(string Type, string? Route, IReadOnlyList<string> Methods, string? AuthLevel, string? Schedule, bool RunOnStartup);
 }

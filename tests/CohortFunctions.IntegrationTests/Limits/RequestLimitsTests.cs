@@ -343,15 +343,15 @@ public sealed class RequestLimitsTests(AppFixture fixture) : IClassFixture<AppFi
         // Arrange
         var api = await CohortApi.StartAsync(_app);
         await api.NameCohortAsync("c1", "One");
-        var leaf = Json.Obj(("includes", Json.Obj(("partner", Json.Str("amplitude")), ("cohort_id", Json.Str("c1")))));
-        Json Nest(int levels) => Enumerable.Range(1, levels - 1).Aggregate(leaf, (inner, _) => Json.Obj(("and", Json.Arr(inner))));
-        Json Wide(int leaves) => Json.Obj(("or", Json.Arr([.. Enumerable.Repeat(leaf, leaves)])));
+        var leaf = Fuzz.Json.Obj(("includes", Fuzz.Json.Obj(("partner", Fuzz.Json.Str("amplitude")), ("cohort_id", Fuzz.Json.Str("c1")))));
+        Fuzz.Json Nest(int levels) => Enumerable.Range(1, levels - 1).Aggregate(leaf, (inner, _) => Fuzz.Json.Obj(("and", Fuzz.Json.Arr(inner))));
+        Fuzz.Json Wide(int leaves) => Fuzz.Json.Obj(("or", Fuzz.Json.Arr([.. Enumerable.Repeat(leaf, leaves)])));
 
         // Act
         var results = new List<(HttpStatusCode Status, string Text)>();
         foreach (var filter in new[] { Nest(8), Nest(9), Wide(50), Wide(51) })
         {
-            using var content = new StringContent(Json.Obj(("name", Json.Str("s")), ("filter", filter)).Text(), Encoding.UTF8, "application/json");
+            using var content = new StringContent(Fuzz.Json.Obj(("name", Fuzz.Json.Str("s")), ("filter", filter)).Text(), Encoding.UTF8, "application/json");
             using var response = await _app.Client.PostAsync(new Uri($"manage/workspaces/{api.Workspace}/segments", UriKind.Relative), content);
             results.Add((response.StatusCode, await response.Content.ReadAsStringAsync()));
         }

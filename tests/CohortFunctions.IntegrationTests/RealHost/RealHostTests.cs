@@ -80,6 +80,8 @@ public sealed class RealHostTests(RealHostFixture fixture) : IClassFixture<RealH
 
         await using (var first = await RealHostApp.StartAsync(Settings))
         {
+            // The listener has read (and written) the schedule's status when it logs the next occurrences.
+            Assert.True(await WaitForLogAsync(first, "The next 5 occurrences of the 'RunMaintenance' schedule"), "the timer never started");
             await first.StopAsync();
         }
 

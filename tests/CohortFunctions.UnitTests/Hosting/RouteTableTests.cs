@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using CohortFunctions.App.Functions;
@@ -18,6 +19,8 @@ namespace CohortFunctions.UnitTests.Hosting;
 public sealed class RouteTableTests
 {
     private static readonly string[] AllMethods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+
+    private static readonly ConcurrentDictionary<string, CompiledRoute> CompiledRoutes = new(StringComparer.Ordinal);
 
     private static readonly IReadOnlyList<HttpFunction> AppFunctions =
         [.. FunctionCatalog.App.Http.Where(f => f.Type != typeof(UnmatchedRequestFunctions))];
@@ -203,27 +206,23 @@ public sealed class RouteTableTests
             return false;
         }
 
-        var template = TemplateParser.Parse(function.Route);
+        var route = CompiledRoutes.GetOrAdd(function.Route, Compile);
         var values = new RouteValueDictionary();
-        if (!new TemplateMatcher(template, new RouteValueDictionary()).TryMatch("/" + path, values))
-        {
-            return false;
-        }
-
-        foreach (var parameter in template.Parameters)
-        {
-            foreach (var inline in parameter.InlineConstraints)
-            {
-                var constraint = inline.Constraint.StartsWith("regex(", StringComparison.Ordinal)
-                    ? new RegexRouteConstraint(inline.Constraint["regex(".Length..^1])
-                    : throw new NotSupportedException($"Constraint {inline.Constraint} of {function.Name}: add it here.");
-                if (!constraint.Match(null, null, parameter.Name!, values, RouteDirection.IncomingRequest))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
+        return route.Matcher.TryMatch("/" + path, values)
+            && route.Constraints.All(c => c.Constraint.Match(null, null, c.Parameter, values, RouteDirection.IncomingRequest));
     }
+
+    private static CompiledRoute Compile(string route)
+    {
+        var template = TemplateParser.Parse(route);
+        var constraints = template.Parameters
+            .SelectMany(p => p.InlineConstraints.Select(inline => (p.Name!, inline.Constraint.StartsWith("regex(", StringComparison.Ordinal)
+                ? new RegexRouteConstraint(inline.Constraint["regex(".Length..^1])
+                : throw new NotSupportedException($"Constraint {inline.Constraint} of {route}: add it here."))))
+            .ToList();
+        return new CompiledRoute(new TemplateMatcher(template, new RouteValueDictionary()), constraints);
+    }
+
+    /// <summary>A route as a host matches it: its template, then its parameters' constraints.</summary>
+    private sealed record CompiledRoute(TemplateMatcher Matcher, IReadOnlyList<(string Parameter, RegexRouteConstraint Constraint)> Constraints);
 }
