@@ -39,6 +39,66 @@ internal sealed class AzureTableUserStore(StorageTables tables, TimeProvider tim
         }
     }
 
+    public async Task<IReadOnlyList<string>> CreateAllAsync(IReadOnlyList<UserProfile> profiles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profiles);
+        var table = await Users(cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var versions = new string[profiles.Count];
+        var chunks = Enumerable.Range(0, profiles.Count)
+            .Select(i => (Index: i, Entity: UserEntity.From(profiles[i], now)))
+            .GroupBy(x => x.Entity.PartitionKey)
+            .SelectMany(g => Transactions.Chunk(g.ToList(), x => x.Entity.ApproximateSize()));
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = Transactions.Parallelism, CancellationToken = cancellationToken }, async (chunk, ct) =>
+        {
+            try
+            {
+                var answer = await table.SubmitTransactionAsync(chunk.Select(x => new TableTransactionAction(TableTransactionActionType.Add, x.Entity)), ct).ConfigureAwait(false);
+                for (var i = 0; i < chunk.Count; i++)
+                {
+                    versions[chunk[i].Index] = VersionOf(answer.Value[i]);
+                }
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 409)
+            {
+                // Nothing of a failed transaction was written, unless its answer was lost and the SDK sent it again:
+                // then every row is this write's own (user ids are new and random), and CreateAsync reads each back.
+                foreach (var (index, _) in chunk)
+                {
+                    versions[index] = await CreateAsync(profiles[index], ct).ConfigureAwait(false);
+                }
+            }
+        }).ConfigureAwait(false);
+        return versions;
+    }
+
+    public async Task DeleteAllAsync(WorkspaceId workspace, IReadOnlyList<StoredUser> profiles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profiles);
+        var table = await Users(cancellationToken).ConfigureAwait(false);
+        var chunks = profiles
+            .Select(p => (Stored: p, Keys: StorageKeys.User(workspace, p.Profile.UserId)))
+            .GroupBy(x => x.Keys.PartitionKey)
+            .SelectMany(g => g.Chunk(Transactions.MaxOperations));
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = Transactions.Parallelism, CancellationToken = cancellationToken }, async (chunk, ct) =>
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(
+                    chunk.Select(x => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(x.Keys.PartitionKey, x.Keys.RowKey), new ETag(x.Stored.Version))),
+                    ct).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 404 or 412)
+            {
+                // One row was gone or had changed, so the transaction deleted none: each on its own, by the same rules.
+                foreach (var (stored, keys) in chunk)
+                {
+                    await DeleteAsync(table, keys.PartitionKey, keys.RowKey, new ETag(stored.Version), ct).ConfigureAwait(false);
+                }
+            }
+        }).ConfigureAwait(false);
+    }
+
     public async Task<string?> ReplaceAsync(UserProfile profile, string version, CancellationToken cancellationToken)
     {
         var table = await Users(cancellationToken).ConfigureAwait(false);

@@ -23,6 +23,12 @@ internal sealed class UserEntity : TableRow
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>
+    /// An upper bound of the row's size in a transaction's payload: JSON of the strings (at most 6 bytes per UTF-16
+    /// character, as <c>\uXXXX</c>) plus the fixed properties and the operation's own headers.
+    /// </summary>
+    public int ApproximateSize() => 2048 + (6 * ((ExternalId?.Length ?? 0) + DeviceIds.Length + Aliases.Length + PartitionKey.Length + RowKey.Length));
+
     public static UserEntity From(UserProfile profile, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(profile);

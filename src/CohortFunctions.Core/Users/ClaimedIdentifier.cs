@@ -4,6 +4,6 @@ namespace CohortFunctions.Users;
 
 /// <summary>
 /// An index row an entry wrote: the version it wrote it at (so undoing it touches only that write), whether it matches
-/// postbacks, and the identified user it was taken over from, if any.
+/// postbacks, and the identified user it was taken over from, if any, with that user's profile as the claim read it.
 /// </summary>
-internal sealed record ClaimedIdentifier(Identifier Identifier, string Version, bool Matchable, UserId? PreviousOwner);
+internal sealed record ClaimedIdentifier(Identifier Identifier, string Version, bool Matchable, UserId? PreviousOwner, StoredUser? PreviousProfile = null);

@@ -5,7 +5,8 @@ namespace CohortFunctions.Users;
 /// <summary>
 /// Runs the entries of a batch request: each is validated on its own (an invalid one is reported, the others applied);
 /// entries that share an identifier are applied one after another in request order (<see cref="EntryGroups"/>),
-/// the rest in parallel.
+/// the rest in parallel. A caller may act on the first entry of every group before any is applied (<c>prepare</c>,
+/// e.g. create their profiles together) and once after all of them (<c>complete</c>).
 /// </summary>
 internal static class EntryBatch
 {
@@ -21,6 +22,8 @@ internal static class EntryBatch
         Func<int, TRequest, (TEntry? Entry, string? Error)> validate,
         Func<TEntry, IEnumerable<Identifier>> identifiers,
         Func<TEntry, CancellationToken, Task<EntryOutcome>> apply,
+        Func<IReadOnlyList<TEntry>, CancellationToken, Task>? prepare,
+        Func<CancellationToken, Task>? complete,
         CancellationToken cancellationToken)
         where TRequest : class
         where TEntry : class
@@ -44,8 +47,14 @@ internal static class EntryBatch
             }
         }
 
+        var groups = EntryGroups.Of(valid, v => identifiers(v.Entry));
+        if (prepare is not null)
+        {
+            await prepare([.. groups.Select(g => g[0].Entry)], cancellationToken).ConfigureAwait(false);
+        }
+
         await Parallel.ForEachAsync(
-            EntryGroups.Of(valid, v => identifiers(v.Entry)),
+            groups,
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (group, ct) =>
             {
@@ -54,6 +63,11 @@ internal static class EntryBatch
                     outcomes[index] = await apply(entry, ct).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);
+        if (complete is not null)
+        {
+            await complete(cancellationToken).ConfigureAwait(false);
+        }
+
         return outcomes;
     }
 }

@@ -9,19 +9,29 @@ namespace CohortFunctions.Users;
 /// </summary>
 internal sealed class IdentifierClaims(IUserStore store)
 {
-    /// <summary>Claims the identifiers in order and stops at the first one that belongs to someone else.</summary>
+    /// <summary>
+    /// Claims the identifiers in order and stops at the first one that belongs to someone else. Those in
+    /// <paramref name="listed"/> (on the owner's profile already) are most likely the owner's: their rows are read
+    /// first, one request each, instead of a refused add and a read.
+    /// </summary>
     public async Task<EntryClaims> ClaimAllAsync(
-        WorkspaceId workspace, IEnumerable<EntryIdentifier> identifiers, UserId owner, bool anonymous, CancellationToken cancellationToken)
+        WorkspaceId workspace, IEnumerable<EntryIdentifier> identifiers, UserId owner, bool anonymous, CancellationToken cancellationToken, IReadOnlySet<Identifier>? listed = null)
     {
         ArgumentNullException.ThrowIfNull(identifiers);
         var claimed = new List<ClaimedIdentifier>();
         foreach (var item in identifiers)
         {
             var matchable = item.Identifier.Kind != IdentifierKind.DeviceId || anonymous;
+            if (listed is not null && listed.Contains(item.Identifier)
+                && await store.GetIdentifierAsync(workspace, item.Identifier, cancellationToken).ConfigureAwait(false) is { } row && row.Owner == owner)
+            {
+                continue;
+            }
+
             var outcome = await ClaimAsync(workspace, item.Identifier, owner, matchable, mayTakeOver: anonymous, cancellationToken).ConfigureAwait(false);
             if (outcome.Refusal is { } refusal)
             {
-                return new EntryClaims(claimed, new ClaimConflict(item.Identifier, $"{item.Field} {refusal}", outcome.HeldBy));
+                return new EntryClaims(claimed, new ClaimConflict(item.Identifier, $"{item.Field} {refusal}", outcome.HeldBy, outcome.Holder));
             }
 
             if (outcome.Claimed is { } taken)
@@ -65,19 +75,20 @@ internal sealed class IdentifierClaims(IUserStore store)
                 return ClaimOutcome.AlreadyHeld;
             }
 
-            var holderProfile = (await store.GetAsync(workspace, holder.Owner, cancellationToken).ConfigureAwait(false))?.Profile;
-            var takesOverDevice = holderProfile is { IsAnonymous: false } && mayTakeOver && identifier.Kind == IdentifierKind.DeviceId && !holder.Matchable;
-            if (holderProfile is not null && !takesOverDevice)
+            var holderStored = await store.GetAsync(workspace, holder.Owner, cancellationToken).ConfigureAwait(false);
+            var takesOverDevice = holderStored is { Profile.IsAnonymous: false } && mayTakeOver && identifier.Kind == IdentifierKind.DeviceId && !holder.Matchable;
+            if (holderStored is { } held && !takesOverDevice)
             {
                 return ClaimOutcome.Refused(
-                    identifier.Kind == IdentifierKind.DeviceId && holderProfile.IsAnonymous ? "belongs to another anonymous user." : "belongs to another user.",
-                    holder.Owner);
+                    identifier.Kind == IdentifierKind.DeviceId && held.Profile.IsAnonymous ? "belongs to another anonymous user." : "belongs to another user.",
+                    holder.Owner,
+                    new IdentifierHolder(holder, held));
             }
 
             var version = await store.ReplaceIdentifierAsync(workspace, identifier, owner, matchable, holder.Version, cancellationToken).ConfigureAwait(false);
             if (version is not null)
             {
-                return ClaimOutcome.Took(new ClaimedIdentifier(identifier, version, matchable, takesOverDevice ? holder.Owner : null));
+                return ClaimOutcome.Took(new ClaimedIdentifier(identifier, version, matchable, takesOverDevice ? holder.Owner : null, takesOverDevice ? holderStored : null));
             }
         }
 

@@ -32,10 +32,14 @@ internal sealed class ProfileWriter(IUserStore store)
                 return failure;
             }
 
-            if (ReferenceEquals(changed.Value, current.Profile)
-                || await store.ReplaceAsync(changed.Value!, current.Version, cancellationToken).ConfigureAwait(false) is not null)
+            if (ReferenceEquals(changed.Value, current.Profile))
             {
-                return new ProfileWrite(current.Profile, changed.Value!);
+                return new ProfileWrite(current.Profile, current.Profile, current.Version);
+            }
+
+            if (await store.ReplaceAsync(changed.Value!, current.Version, cancellationToken).ConfigureAwait(false) is { } version)
+            {
+                return new ProfileWrite(current.Profile, changed.Value!, version);
             }
 
             current = null;

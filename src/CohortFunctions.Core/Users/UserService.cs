@@ -45,12 +45,24 @@ internal sealed partial class UserService
     }
 
     /// <summary><c>POST .../users</c>: creates or updates each entry; invalid ones are reported, valid ones applied.</summary>
-    public Task<Result<UpsertUsersOutcome>> UpsertAsync(string? workspace, JsonElement body, CancellationToken cancellationToken) =>
-        RunAsync(workspace, UpsertUsersRequest.Parse(body), UserEntryValidation.Validate, e => e.Identifiers.Select(i => i.Identifier), _upserter.ApplyAsync, Upserted, cancellationToken);
+    public Task<Result<UpsertUsersOutcome>> UpsertAsync(string? workspace, JsonElement body, CancellationToken cancellationToken)
+    {
+        var fresh = new FreshProfiles();
+        return RunAsync(
+            workspace,
+            UpsertUsersRequest.Parse(body),
+            UserEntryValidation.Validate,
+            e => e.Identifiers.Select(i => i.Identifier),
+            (ws, entry, ct) => _upserter.ApplyAsync(ws, entry, fresh, ct),
+            (ws, leaders, ct) => _upserter.PrepareAsync(ws, leaders, fresh, ct),
+            (ws, ct) => _upserter.CompleteAsync(ws, fresh, ct),
+            Upserted,
+            cancellationToken);
+    }
 
     /// <summary><c>POST .../users/identify</c>: identifies each entry's anonymous user, or merges it into the one with the external id.</summary>
     public Task<Result<IdentifyUsersOutcome>> IdentifyAsync(string? workspace, JsonElement body, CancellationToken cancellationToken) =>
-        RunAsync(workspace, IdentifyUsersRequest.Parse(body), UserEntryValidation.Validate, e => [e.Lookup, Identifier.External(e.ExternalId)], _identification.ApplyAsync, Identified, cancellationToken);
+        RunAsync(workspace, IdentifyUsersRequest.Parse(body), UserEntryValidation.Validate, e => [e.Lookup, Identifier.External(e.ExternalId)], _identification.ApplyAsync, null, null, Identified, cancellationToken);
 
     /// <summary><c>GET .../users/lookup</c>: the user holding an external id, device id (matchable or not) or alias.</summary>
     public async Task<Result<UserDetails>> LookupAsync(string? workspace, Identifier identifier, CancellationToken cancellationToken)
@@ -102,6 +114,8 @@ internal sealed partial class UserService
         Func<int, TRequest, (TEntry? Entry, string? Error)> validate,
         Func<TEntry, IEnumerable<Identifier>> identifiers,
         Func<WorkspaceId, TEntry, CancellationToken, Task<EntryOutcome>> apply,
+        Func<WorkspaceId, IReadOnlyList<TEntry>, CancellationToken, Task>? prepare,
+        Func<WorkspaceId, CancellationToken, Task>? complete,
         Func<WorkspaceId, IReadOnlyList<EntryOutcome>, TOutcome> report,
         CancellationToken cancellationToken)
         where TRequest : class
@@ -117,7 +131,14 @@ internal sealed partial class UserService
             return invalid;
         }
 
-        var outcomes = await EntryBatch.RunAsync(entries, validate, identifiers, (entry, ct) => apply(ws, entry, ct), cancellationToken).ConfigureAwait(false);
+        var outcomes = await EntryBatch.RunAsync(
+            entries,
+            validate,
+            identifiers,
+            (entry, ct) => apply(ws, entry, ct),
+            prepare is null ? null : (leaders, ct) => prepare(ws, leaders, ct),
+            complete is null ? null : ct => complete(ws, ct),
+            cancellationToken).ConfigureAwait(false);
         return report(ws, outcomes);
     }
 

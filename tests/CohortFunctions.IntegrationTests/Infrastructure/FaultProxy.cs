@@ -135,6 +135,21 @@ public sealed class ProxiedRequest(string method, string target, byte[] body)
     }
 }
 
+/// <summary>A request the proxy forwarded, and the status storage answered it with (see <see cref="FaultProxy.StartRecording"/>).</summary>
+public sealed record RecordedRequest(string Method, string Target, int Status, string Body)
+{
+    /// <summary>An entity group transaction (<c>POST …/$batch</c>); its operations are in <see cref="Body"/>.</summary>
+    public bool IsTransaction => Target.Contains("$batch", StringComparison.Ordinal);
+
+    /// <summary>A read: a point read or a query (a GET).</summary>
+    public bool IsRead => Method == "GET";
+
+    /// <summary>Whether the request, or an operation of a transaction, addresses <paramref name="table"/>.</summary>
+    public bool Addresses(string table) => new ProxiedRequest(Method, Target, System.Text.Encoding.UTF8.GetBytes(Body)).Addresses(table);
+
+    public override string ToString() => $"{Method} {Target} -> {Status}";
+}
+
 /// <summary>What a proxy has done so far.</summary>
 public sealed record FaultProxyCounts(long Requests, long Forwarded, IReadOnlyDictionary<FaultKind, long> Faults)
 {
@@ -180,6 +195,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<TcpClient, Task> _connections = new();
     private readonly long[] _faults = new long[Enum.GetValues<FaultKind>().Length];
     private readonly ConcurrentQueue<FaultPlan> _plansUsed = new();
+    private ConcurrentQueue<RecordedRequest>? _recording;
     private long _requests;
     private long _forwarded;
     private FaultPlan _plan;
@@ -223,6 +239,15 @@ public sealed class FaultProxy : IAsyncDisposable
 
     /// <summary>Starts a proxy in front of the table endpoint of <paramref name="connectionString"/>, which must be on this machine.</summary>
     public static FaultProxy Start(string connectionString, FaultPlan plan, int seed) => Start(UpstreamOf(connectionString), plan, seed);
+
+    /// <summary>
+    /// From now on keeps every request storage answered, with its status (the proxy sees every storage request the
+    /// app makes: tests count them). Starting again forgets what was kept.
+    /// </summary>
+    public void StartRecording() => Volatile.Write(ref _recording, new ConcurrentQueue<RecordedRequest>());
+
+    /// <summary>The requests kept since <see cref="StartRecording"/>, in the order their answers came; stops keeping them.</summary>
+    public IReadOnlyList<RecordedRequest> StopRecording() => [.. Interlocked.Exchange(ref _recording, null) ?? []];
 
     /// <summary>What the proxy has done so far.</summary>
     public FaultProxyCounts Counts()
@@ -348,6 +373,7 @@ public sealed class FaultProxy : IAsyncDisposable
                     return;
                 }
 
+                Volatile.Read(ref _recording)?.Enqueue(new RecordedRequest(request.Method, request.Target, response.Status, Encoding.UTF8.GetString(request.Body)));
                 if (kind == FaultKind.LoseResponse)
                 {
                     await stream.WriteAsync(response.Raw.AsMemory(0, response.Raw.Length / 2), _stopping.Token);

@@ -57,6 +57,27 @@ internal class InMemoryUserStore(TimeProvider time, CallLog? calls = null) : IUs
         }
     }
 
+    public virtual async Task<IReadOnlyList<string>> CreateAllAsync(IReadOnlyList<UserProfile> profiles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profiles);
+        var versions = new List<string>(profiles.Count);
+        foreach (var profile in profiles)
+        {
+            versions.Add(await CreateAsync(profile, cancellationToken));
+        }
+
+        return versions;
+    }
+
+    public virtual async Task DeleteAllAsync(WorkspaceId workspace, IReadOnlyList<StoredUser> profiles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profiles);
+        foreach (var stored in profiles)
+        {
+            await DeleteAsync(workspace, stored.Profile.UserId, stored.Version, cancellationToken);
+        }
+    }
+
     public virtual Task<string?> ReplaceAsync(UserProfile profile, string version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profile);

@@ -20,8 +20,12 @@ internal sealed class UserServiceHarness
     {
         Store = store?.Invoke(Time, Log) ?? new InMemoryUserStore(Time, Log);
         Memberships = memberships?.Invoke(Log) ?? new InMemoryUserMemberships(Log);
-        Service = new UserService(Store, Store, Memberships, Time, NullLogger<UserService>.Instance);
+        Counts = new CountingUserStore(Store);
+        Service = new UserService(Counts, Counts, Memberships, Time, NullLogger<UserService>.Instance);
     }
+
+    /// <summary>The calls the service made on its store ports, by method (the service sees the store through it).</summary>
+    public CountingUserStore Counts { get; }
 
     public WorkspaceId Workspace { get; } = TestKeys.Workspace("ws-test");
 
