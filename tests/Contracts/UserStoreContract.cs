@@ -55,6 +55,49 @@ public abstract class UserStoreContract
     }
 
     [Fact]
+    public async Task CreateAllAsync_MoreProfilesInOneShardThanATransactionHolds_EachReadBackAtItsVersion()
+    {
+        // Arrange: 120 profiles of shard 0 (over the 100 operations of one transaction) and a few of other shards.
+        var ids = Enumerable.Range(0, 4000).Select(_ => UserId.New()).ToList();
+        var profiles = ids.Where(id => id.Shard == '0').Take(120).Concat(ids.Where(id => id.Shard != '0').Take(7))
+            .Select((id, i) => Profile($"bulk-{i}", [$"d{i}"], [new UserAlias($"a{i}", "l")]) with { UserId = id })
+            .ToList();
+
+        // Act
+        var versions = await _store.CreateAllAsync(profiles, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(profiles.Count, versions.Count);
+        for (var i = 0; i < profiles.Count; i++)
+        {
+            var stored = await _store.GetAsync(Workspace, profiles[i].UserId, CancellationToken.None);
+            Assert.Equal(versions[i], stored!.Version);
+            AssertSameProfile(profiles[i], stored.Profile);
+        }
+    }
+
+    [Fact]
+    public async Task DeleteAllAsync_OneProfileChangedSince_KeepsItAndDeletesTheOthers()
+    {
+        // Arrange
+        var profiles = Enumerable.Range(0, 30).Select(i => Profile($"gone-{i}", [], [])).ToList();
+        var versions = await _store.CreateAllAsync(profiles, CancellationToken.None);
+        var changed = profiles[0] with { DeviceIds = ["d1"] };
+        await _store.ReplaceAsync(changed, versions[0], CancellationToken.None);
+        await _store.DeleteAsync(Workspace, profiles[1].UserId, version: null, CancellationToken.None);
+
+        // Act
+        await _store.DeleteAllAsync(Workspace, [.. profiles.Select((p, i) => new StoredUser(p, versions[i]))], CancellationToken.None);
+
+        // Assert
+        AssertSameProfile(changed, (await _store.GetAsync(Workspace, profiles[0].UserId, CancellationToken.None))!.Profile);
+        foreach (var profile in profiles.Skip(1))
+        {
+            Assert.Null(await _store.GetAsync(Workspace, profile.UserId, CancellationToken.None));
+        }
+    }
+
+    [Fact]
     public async Task ReplaceAsync_AtTheCurrentVersion_ReplacesAndReturnsANewVersion()
     {
         // Arrange
