@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the repository: unit tests, integration tests on real Azurite (started by the tests on a
 # free port, installed from the lock file if missing), the same HTTP contract on the real Azure Functions host, the
-# console in Debian's Chromium, the offline infrastructure checks, a formatting check and a smoke run of the benchmark.
+# console in Debian's Chromium, the offline infrastructure checks, a formatting check and smoke runs of the benchmark
+# and of its scale run.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -51,6 +52,17 @@ if [ "$bench_status" -ne 0 ]; then
   status=1
 else
   echo "benchmark smoke run: ok (TestResults/bench-smoke)"
+fi
+
+# The scale run's short version (bench/run.sh --scale --smoke): every phase of it, a cohort of 2,000.
+scale_status=0
+bench/run.sh --scale --smoke --out TestResults/bench-scale-smoke > TestResults/bench-scale-smoke.log 2>&1 || scale_status=$?
+if [ "$scale_status" -ne 0 ]; then
+  echo "benchmark scale smoke run failed (exit $scale_status):" >&2
+  tail -40 TestResults/bench-scale-smoke.log >&2
+  status=1
+else
+  echo "benchmark scale smoke run: ok (TestResults/bench-scale-smoke)"
 fi
 
 # One plain closing line over all test projects.

@@ -5,6 +5,8 @@
 #   bench/run.sh            full run (about 10-20 minutes on 2 cores)
 #   bench/run.sh --smoke    seconds: that every phase still works (CI runs this)
 #   bench/run.sh --cohort 50000 --samples 20    a smaller run
+#   bench/run.sh --scale    the scale run: a 1,000,000-user base, its cohort synced, churned, exported (hours)
+#   bench/run.sh --scale --smoke    the scale run in seconds (CI runs this too)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/azurite/ensure.sh > /dev/null

@@ -4,8 +4,8 @@ using System.Numerics;
 
 namespace CohortFunctions.Benchmark;
 
-/// <summary>What one invocation runs: the benchmark with a plan, or the soak; and where the results go.</summary>
-internal sealed record BenchSettings(string OutDir, string Mode, BenchPlan? Plan, SoakOptions? Soak);
+/// <summary>What one invocation runs: the benchmark with a plan, the scale run with its plan, or the soak; and where the results go.</summary>
+internal sealed record BenchSettings(string OutDir, string Mode, BenchPlan? Plan, SoakOptions? Soak, ScalePlan? Scale = null);
 
 /// <summary>
 /// The benchmark's command line. Usage errors (a mistyped option, a value that is not a positive number, options of
@@ -30,6 +30,17 @@ internal static class BenchCommand
         HelpName = "dir",
     };
 
+    private static readonly Option<bool> Scale = new("--scale")
+    {
+        Description = $"The scale run instead: a user base imported with cohort-sync users, the initial sync of a cohort of all of it ({ScalePlan.Full.CohortSize:N0} by default), "
+            + "postbacks into it against an empty cohort, churn rounds as deltas, a segment's size and export, each against its floor. "
+            + "Hours at full size; with --smoke, seconds.",
+    };
+
+    private static readonly Option<int?> Users = PositiveOption<int>("--users", "n", $"With --scale: members of the cohort, all imported as users with 2 % more outside it [default: {ScalePlan.Full.CohortSize:N0}; {ScalePlan.Smoke.CohortSize:N0} with --smoke].");
+
+    private static readonly Option<int?> AzuriteHeap = PositiveOption<int>("--azurite-heap", "megabytes", $"With --scale: Node's heap limit for Azurite, which holds every row in memory [default: {ScalePlan.Full.AzuriteHeapMegabytes:N0}].");
+
     private static readonly Option<double?> Soak = CreateSoakOption();
 
     private static readonly Option<double?> Rate = PositiveOption<double>("--rate", "per-second", $"With --soak: postbacks of 1,000 ids a second [default: {SoakOptions.DefaultRate}].");
@@ -43,10 +54,19 @@ internal static class BenchCommand
             + "the initial sync of a large cohort with cohort-sync, size independence and a segment export. "
             + "With --soak: a steady load for a long time, watched for errors, latency drift and memory growth.")
         {
-            Smoke, Cohort, Samples, Out, Soak, Rate, Window,
+            Smoke, Cohort, Samples, Out, Scale, Users, AzuriteHeap, Soak, Rate, Window,
         };
         root.Validators.Add(result =>
         {
+            var scale = result.GetValue(Scale);
+            foreach (var option in scale ? new Option[] { Cohort, Soak } : [Users, AzuriteHeap])
+            {
+                if (result.GetResult(option) is not null)
+                {
+                    result.AddError(scale ? $"{option.Name} does not go with --scale." : $"{option.Name} goes with --scale.");
+                }
+            }
+
             var soak = result.GetResult(Soak) is not null;
             foreach (var option in soak ? new Option[] { Smoke, Cohort, Samples } : [Rate, Window])
             {
@@ -73,6 +93,15 @@ internal static class BenchCommand
         }
 
         var smoke = parse.GetValue(Smoke);
+        if (parse.GetValue(Scale))
+        {
+            var scale = smoke ? ScalePlan.Smoke : ScalePlan.Full;
+            scale = parse.GetValue(Users) is { } users ? scale with { CohortSize = users } : scale;
+            scale = parse.GetValue(Samples) is { } sizeSamples ? scale with { SizeSamples = sizeSamples } : scale;
+            scale = parse.GetValue(AzuriteHeap) is { } heap ? scale with { AzuriteHeapMegabytes = heap } : scale;
+            return new BenchSettings(outDir, smoke ? "scale-smoke" : scale == ScalePlan.Full ? "scale" : "scale-custom", null, null, scale);
+        }
+
         var plan = smoke ? BenchPlan.Smoke : BenchPlan.Full;
         if (parse.GetValue(Cohort) is { } cohortSize)
         {

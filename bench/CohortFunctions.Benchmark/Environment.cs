@@ -19,6 +19,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         BaseAddress = baseAddress;
         Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
         Memory = new MemorySampler(app);
+        AzuriteMemory = new MemorySampler(azurite);
     }
 
     public ChildProcess Azurite { get; }
@@ -34,7 +35,12 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     /// <summary>The app's resident memory, sampled every 50 ms.</summary>
     public MemorySampler Memory { get; }
 
-    public static async Task<BenchEnvironment> StartAsync(string repositoryRoot)
+    /// <summary>Azurite's resident memory (it holds every table in memory), sampled every 50 ms.</summary>
+    public MemorySampler AzuriteMemory { get; }
+
+    /// <param name="repositoryRoot">Where the app's build and Azurite are.</param>
+    /// <param name="azuriteHeapMegabytes">Node's heap limit for Azurite (<c>--max-old-space-size</c>); Node's default when null.</param>
+    public static async Task<BenchEnvironment> StartAsync(string repositoryRoot, int? azuriteHeapMegabytes = null)
     {
         var azuriteBin = Path.Combine(repositoryRoot, "tools", "azurite", "node_modules", ".bin", "azurite-table");
         if (!File.Exists(azuriteBin))
@@ -46,7 +52,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         var azurite = ChildProcess.Start(
             azuriteBin,
             ["--inMemoryPersistence", "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(CultureInfo.InvariantCulture), "--silent", "--disableTelemetry"],
-            new Dictionary<string, string>(),
+            azuriteHeapMegabytes is { } heap
+                ? new Dictionary<string, string> { ["NODE_OPTIONS"] = string.Create(CultureInfo.InvariantCulture, $"--max-old-space-size={heap}") }
+                : new Dictionary<string, string>(),
             repositoryRoot);
         await Net.WaitForPortAsync(tablePort, TimeSpan.FromSeconds(30), () => azurite.Output).ConfigureAwait(false);
         var connectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteAccountKey};TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
@@ -87,6 +95,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Memory.DisposeAsync().ConfigureAwait(false);
+        await AzuriteMemory.DisposeAsync().ConfigureAwait(false);
         Http.Dispose();
         await App.DisposeAsync().ConfigureAwait(false);
         await Azurite.DisposeAsync().ConfigureAwait(false);

@@ -30,6 +30,11 @@ static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellatio
         return await SoakRun.RunAsync(root, settings.OutDir, soak).ConfigureAwait(false);
     }
 
+    if (settings.Scale is { } scalePlan)
+    {
+        return await ScaleAsync(root, settings, scalePlan, cancellationToken).ConfigureAwait(false);
+    }
+
     var plan = settings.Plan!;
     Console.Error.WriteLine($"Benchmark ({settings.Mode}): cohort {plan.CohortSize:N0}, {plan.LatencySamples} samples per latency scenario");
     var environment = await BenchEnvironment.StartAsync(root).ConfigureAwait(false);
@@ -45,6 +50,36 @@ static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellatio
     var jsonPath = Path.Combine(settings.OutDir, $"bench-{report.Mode}-{stamp}.json");
     await File.WriteAllTextAsync(jsonPath, json, cancellationToken).ConfigureAwait(false);
     var table = ReportTable.Render(report);
+    await File.WriteAllTextAsync(Path.ChangeExtension(jsonPath, ".md"), table, cancellationToken).ConfigureAwait(false);
+    Console.WriteLine(table);
+    Console.Error.WriteLine($"Results: {jsonPath}");
+    return 0;
+}
+
+static async Task<int> ScaleAsync(string root, BenchSettings settings, ScalePlan plan, CancellationToken cancellationToken)
+{
+    Console.Error.WriteLine($"Scale run ({settings.Mode}): a cohort of {plan.CohortSize:N0}, {plan.Users:N0} users, Azurite heap limit {plan.AzuriteHeapMegabytes:N0} MB");
+    var work = Directory.CreateTempSubdirectory("cohort-bench-scale-");
+    ScaleReport report;
+    try
+    {
+        var environment = await BenchEnvironment.StartAsync(root, plan.AzuriteHeapMegabytes).ConfigureAwait(false);
+        await using (environment.ConfigureAwait(false))
+        {
+            report = await new ScaleRun(environment, plan, work.FullName).RunAsync(settings.Mode).ConfigureAwait(false);
+        }
+    }
+    finally
+    {
+        work.Delete(recursive: true);
+    }
+
+    Directory.CreateDirectory(settings.OutDir);
+    var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+    var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+    var jsonPath = Path.Combine(settings.OutDir, $"bench-{report.Mode}-{stamp}.json");
+    await File.WriteAllTextAsync(jsonPath, json, cancellationToken).ConfigureAwait(false);
+    var table = ScaleTable.Render(report);
     await File.WriteAllTextAsync(Path.ChangeExtension(jsonPath, ".md"), table, cancellationToken).ConfigureAwait(false);
     Console.WriteLine(table);
     Console.Error.WriteLine($"Results: {jsonPath}");
