@@ -27,6 +27,7 @@ internal sealed record ChurnRound(int Round, int Entered, int Left, double Secon
 internal sealed record ScaleExportResult(
     long Size,
     double SizeSeconds,
+    double CreateSeconds,
     long Exported,
     double ExportSeconds,
     long ExportPeakWorkingSetBytes,

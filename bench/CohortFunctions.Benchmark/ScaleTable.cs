@@ -25,7 +25,7 @@ internal static class ScaleTable
         s.AppendLine(c, $"| {report.Plan.BatchIds:N0}-id postbacks into the large cohort vs an empty one, {size.Samples} each | p50 {size.LargeP50Ms:F0} vs {size.EmptyP50Ms:F0} ms; p99 {ReportTable.Tail(size.LargeP99Ms)} vs {ReportTable.Tail(size.EmptyP99Ms)} ms (max {size.LargeMaxMs:F0} / {size.EmptyMaxMs:F0}) | – | p50 ratio {size.Ratio:F2} | ratio ≤ 1.15; p99 < 1 s |");
         var slowest = report.Churn.Count == 0 ? 0 : report.Churn.Max(r => r.Seconds);
         s.AppendLine(c, $"| {report.Churn.Count} rounds of {report.Plan.ChurnFraction:P0} churn as deltas ({report.Plan.ChurnSize:N0} enter, {report.Plan.ChurnSize:N0} leave) | slowest {slowest:F2} s; {string.Join(", ", report.Churn.Select(r => r.Seconds.ToString("F2", c)))} s | – | – | each < 60 s |");
-        s.AppendLine(c, $"| segment \"includes big\": size | {segment.Size:N0} in {segment.SizeSeconds:F2} s (create + get) | – | – | < 2 s |");
+        s.AppendLine(c, $"| segment \"includes big\": size | {segment.Size:N0} in {segment.SizeSeconds:F2} s (creating the segment, which sizes it too: {segment.CreateSeconds:F2} s) | – | – | < 2 s |");
         s.AppendLine(c, $"| full export of the segment, pages of {report.Plan.BatchIds:N0} | {segment.Exported:N0} users in {segment.ExportSeconds:F1} s ({segment.Pages:N0} pages), peak working set {segment.ExportPeakWorkingSetBytes / MB:F0} MB | {segment.FloorSeconds:F1} s | {segment.AppOverFloor:F2} | ≤ 1.25, < 400 MB |");
         s.AppendLine();
         s.AppendLine("| Azurite | value |");
