@@ -71,14 +71,14 @@ internal sealed class ImportProgressPrinter(TextWriter error, bool terminal, Fun
         var filled = (int)(BarWidth * Fraction(progress));
         var line = new StringBuilder();
         line.Append('[').Append('#', filled).Append('.', BarWidth - filled).Append(']');
-        line.Append(CultureInfo.InvariantCulture, $" {Percent(progress),3}% {progress.LinesDone:N0}/{progress.LinesTotal:N0} lines  {progress.UsersPerSecond:N0} users/s  ");
+        // Most important first: a narrow terminal cuts the end.
+        line.Append(CultureInfo.InvariantCulture, $" {Percent(progress),3}% {progress.LinesDone:N0}/{progress.LinesTotal:N0} lines{Eta(progress, "  ETA ")}  {progress.UsersPerSecond:N0} users/s  ");
         line.Append(CultureInfo.InvariantCulture, $"created {progress.Created:N0} updated {progress.Updated:N0} rejected {progress.Rejected:N0} malformed {progress.Malformed:N0}");
         if (progress.Retries > 0)
         {
             line.Append(CultureInfo.InvariantCulture, $" retries {progress.Retries:N0}");
         }
 
-        line.Append(Eta(progress, "  ETA "));
         var width = terminalWidth();
         var text = width > 1 && line.Length >= width ? line.ToString(0, width - 1) : line.ToString();
 
