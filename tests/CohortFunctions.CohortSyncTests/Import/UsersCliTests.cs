@@ -38,6 +38,30 @@ public sealed partial class UsersCliTests : IDisposable
         Assert.Contains($"cohort-sync users: {file} (1,501 lines, csv) to http://cohorts.test/manage/workspaces/acme/users by external_id", _error.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("users.csv", "external_id:user_id,device_id:device,alias:email,alias:amplitude_id", 7, 8)]
+    [InlineData("users.ndjson", "external_id:user_id,device_id:devices,alias:email,alias:amplitude_id", 6, 7)]
+    public async Task RunAsync_SampleFile_SendsItsSixUsersAndReportsItsTwoMalformedLinesNextToTheState(string sample, string mapping, long noIdentifier, long badSyntax)
+    {
+        // Arrange: the samples of docs/cohort-sync.md; the state in a directory still to be made, the rejects file
+        // left to its default.
+        var server = new FakePartnerServer(new FakeUsersApi().Respond);
+        var args = ReplaceOption(Args(Path.Combine(AppContext.BaseDirectory, "samples", sample)), "--mapping", mapping);
+        args = ReplaceOption(ReplaceOption(args, "--rejects", null), "--state", _directory.File(Path.Combine("imports", "state.json")));
+
+        // Act
+        var exitCode = await Run(server, args);
+
+        // Assert
+        Assert.Equal(ExitCodes.ImportedWithRejects, exitCode);
+        var users = Assert.Single(server.Requests).Body.GetProperty("users");
+        Assert.Equal(["ada", "bob", null, "carol", "smith, j", "erin"], users.EnumerateArray().Select(u => u.TryGetProperty("external_id", out var e) ? e.GetString() : null));
+        Assert.Equal("tablet-7f3e", users[2].GetProperty("device_ids")[0].GetString());
+        Assert.Equal(["ada@example.com", "amp-1"], users[0].GetProperty("aliases").EnumerateArray().Select(a => a.GetProperty("alias_name").GetString()));
+        var rejects = TestImport.RejectsRows(_directory.File(Path.Combine("imports", "state.rejects.csv")));
+        Assert.Equal([noIdentifier, badSyntax], rejects.Select(r => long.Parse(r.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     [Fact]
     public async Task RunAsync_SomeLinesMalformedOrRejected_ExitsWithThreeAndTheJsonSummaryCountsThem()
     {

@@ -53,7 +53,7 @@ internal static class UsersCommand
 
     private static readonly Option<string?> RejectsPath = new("--rejects")
     {
-        Description = "The CSV file of the lines not imported: line, kind (malformed or rejected) and message [default: <file name without extension>.rejects.csv].",
+        Description = "The CSV file of the lines not imported: line, kind (malformed or rejected) and message [default: the state file's path, ending .rejects.csv].",
         HelpName = "path",
     };
 

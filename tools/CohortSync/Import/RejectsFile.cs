@@ -38,6 +38,7 @@ internal sealed class RejectsFile : IAsyncDisposable
         FileStream stream;
         try
         {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
             var exists = File.Exists(path);
             if (resumeAt is { } length && exists)
             {

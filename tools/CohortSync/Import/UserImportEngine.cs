@@ -88,7 +88,7 @@ public sealed class UserImportEngine
             StartedAt = now,
             UpdatedAt = now,
         };
-        var plan = new UserImportPlan(file, format, fingerprint.Lines, false, 0, false, _store.Path, fresh.RejectsFile, null) { State = fresh };
+        var plan = new UserImportPlan(file, format, fingerprint.Lines, false, 0, false, Path.GetFullPath(_store.Path), fresh.RejectsFile, null) { State = fresh };
         if (previous is null)
         {
             return plan;

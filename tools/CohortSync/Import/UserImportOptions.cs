@@ -52,7 +52,10 @@ public sealed partial class UserImportOptions
     /// <summary>The state file; <c>null</c> for <c>.cohort-sync/users-&lt;workspace&gt;-&lt;file name&gt;.json</c>.</summary>
     public string? StatePath { get; init; }
 
-    /// <summary>The rejects file; <c>null</c> for <c>&lt;file name without extension&gt;.rejects.csv</c> in the current directory.</summary>
+    /// <summary>
+    /// The rejects file; <c>null</c> for the state file's path with <c>.rejects.csv</c> instead of <c>.json</c>: the two
+    /// belong together (the state records how long the rejects file was), and are named for the workspace and the file.
+    /// </summary>
     public string? RejectsPath { get; init; }
 
     /// <summary>Ignore an unfinished import in the state file and start from the first line.</summary>
@@ -63,7 +66,7 @@ public sealed partial class UserImportOptions
 
     public string EffectiveStatePath => StatePath is { Length: > 0 } path ? path : JsonFileSyncStateStore.DefaultPath("users", $"{Workspace}-{System.IO.Path.GetFileName(File)}");
 
-    public string EffectiveRejectsPath => RejectsPath is { Length: > 0 } path ? path : System.IO.Path.GetFileNameWithoutExtension(File) + ".rejects.csv";
+    public string EffectiveRejectsPath => RejectsPath is { Length: > 0 } path ? path : System.IO.Path.ChangeExtension(EffectiveStatePath, ".rejects.csv");
 
     internal RetryPolicy RetryPolicy => new(MaxRetries, RetryBaseDelay, MaxRetryAfter, RequestTimeout);
 
