@@ -8,7 +8,7 @@ namespace CohortFunctions.Benchmark;
 /// <summary>How big a run is.</summary>
 internal sealed record BenchPlan(int CohortSize, int LatencySamples, int SizeSamples, int BatchIds)
 {
-    /// <summary>The figures: a 200,000-member cohort, 50 postbacks of 1,000 ids per latency scenario.</summary>
+    /// <summary>The full run: a 200,000-member cohort, 50 postbacks of 1,000 ids per latency scenario.</summary>
     public static BenchPlan Full { get; } = new(200_000, 50, 30, 1000);
 
     /// <summary>Seconds, for CI: that every phase still works, not how fast (postbacks of 100 ids).</summary>
@@ -17,7 +17,8 @@ internal sealed record BenchPlan(int CohortSize, int LatencySamples, int SizeSam
     public int LatencyUsers => LatencySamples * BatchIds;
 }
 
-internal sealed record LatencyResult(string Scenario, int Concurrency, int Postbacks, double P50Ms, double P95Ms, double P99Ms, double MaxMs, double AppSeconds, double FloorSeconds, double FloorP50Ms, double FloorP99Ms)
+/// <summary>One latency scenario; a tail percentile is null where the sample count makes it the maximum.</summary>
+internal sealed record LatencyResult(string Scenario, int Concurrency, int Postbacks, double P50Ms, double? P95Ms, double? P99Ms, double MaxMs, double AppSeconds, double FloorSeconds, double FloorP50Ms, double? FloorP99Ms)
 {
     public double AppOverFloor => FloorSeconds > 0 ? AppSeconds / FloorSeconds : 0;
 }
@@ -27,7 +28,8 @@ internal sealed record SyncResult(int Members, double Seconds, double IdsPerSeco
     public double AppOverFloor => FloorSeconds > 0 ? Seconds / FloorSeconds : 0;
 }
 
-internal sealed record SizeIndependenceResult(double EmptyP50Ms, double LargeP50Ms, double EmptyP99Ms, double LargeP99Ms)
+/// <summary>Postbacks into an empty and into the large cohort; a p99 is null where the sample count makes it the maximum.</summary>
+internal sealed record SizeIndependenceResult(double EmptyP50Ms, double LargeP50Ms, double? EmptyP99Ms, double? LargeP99Ms, double EmptyMaxMs, double LargeMaxMs)
 {
     public double Ratio => EmptyP50Ms > 0 ? LargeP50Ms / EmptyP50Ms : 0;
 }
@@ -62,27 +64,27 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
     public async Task<BenchReport> RunAsync(string mode)
     {
         var started = DateTimeOffset.UtcNow;
-        var key = await environment.CreateKeyAsync(Workspace);
+        var key = await environment.CreateKeyAsync(Workspace).ConfigureAwait(false);
         var app = new AppClient(environment.Http, key);
-        var floor = await StorageFloor.CreateAsync(environment.ConnectionString, Workspace);
+        var floor = await StorageFloor.CreateAsync(environment.ConnectionString, Workspace).ConfigureAwait(false);
 
         Log("seeding users");
         var seed = Stopwatch.StartNew();
         var cohortUsers = Enumerable.Range(0, plan.CohortSize).Select(i => $"c{i}").ToList();
         var latencyUsers = Enumerable.Range(0, plan.LatencyUsers).Select(i => $"l{i}").ToList();
-        await Seeder.SeedAsync(environment.ConnectionString, Workspace, [.. cohortUsers, .. latencyUsers]);
+        await Seeder.SeedAsync(environment.ConnectionString, Workspace, [.. cohortUsers, .. latencyUsers]).ConfigureAwait(false);
         seed.Stop();
         Log($"seeded {cohortUsers.Count + latencyUsers.Count:N0} users in {seed.Elapsed.TotalSeconds:F0} s");
 
         var latency = new List<LatencyResult>();
         foreach (var concurrency in new[] { 1, 4 })
         {
-            latency.AddRange(await LatencyAsync(app, floor, latencyUsers, concurrency));
+            latency.AddRange(await LatencyAsync(app, floor, latencyUsers, concurrency).ConfigureAwait(false));
         }
 
-        var sync = await InitialSyncAsync(key, floor, cohortUsers);
-        var size = await SizeIndependenceAsync(app, latencyUsers);
-        var segment = await SegmentAsync(app);
+        var sync = await InitialSyncAsync(key, floor, cohortUsers).ConfigureAwait(false);
+        var size = await SizeIndependenceAsync(app, latencyUsers).ConfigureAwait(false);
+        var segment = await SegmentAsync(app).ConfigureAwait(false);
         return new BenchReport(
             mode,
             started,
@@ -109,22 +111,22 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
         async Task Scenario(string name, Func<List<string>, string, PostbackBatch> build)
         {
             Log($"latency: {name} at {concurrency} sender(s)");
-            var appTimings = await Measure.EachAsync(batches, concurrency, b => app.SendAsync(build(b, cohort)));
-            var floorTimings = await Measure.EachAsync(batches, concurrency, b => floor.RunAsync(build(b, floorCohort)));
+            var appTimings = await Measure.EachAsync(batches, concurrency, b => app.SendAsync(build(b, cohort))).ConfigureAwait(false);
+            var floorTimings = await Measure.EachAsync(batches, concurrency, b => floor.RunAsync(build(b, floorCohort))).ConfigureAwait(false);
             results.Add(new LatencyResult(
                 name, concurrency, batches.Count, appTimings.P50, appTimings.P95, appTimings.P99, appTimings.Max,
                 appTimings.Wall.TotalSeconds, floorTimings.Wall.TotalSeconds, floorTimings.P50, floorTimings.P99));
         }
 
-        await Scenario("adds", (b, c) => new PostbackBatch(c, b, [], []));
-        await Scenario("removes", (b, c) => new PostbackBatch(c, [], b, []));
+        await Scenario("adds", (b, c) => new PostbackBatch(c, b, [], [])).ConfigureAwait(false);
+        await Scenario("removes", (b, c) => new PostbackBatch(c, [], b, [])).ConfigureAwait(false);
 
         // Unmeasured: put the second half of every batch back, so the mix removes real members.
-        await Measure.EachAsync(batches, concurrency, b => app.SendAsync(new PostbackBatch(cohort, b.GetRange(half, half), [], [])));
-        await Measure.EachAsync(batches, concurrency, b => floor.RunAsync(new PostbackBatch(floorCohort, b.GetRange(half, half), [], [])));
+        await Measure.EachAsync(batches, concurrency, b => app.SendAsync(new PostbackBatch(cohort, b.GetRange(half, half), [], []))).ConfigureAwait(false);
+        await Measure.EachAsync(batches, concurrency, b => floor.RunAsync(new PostbackBatch(floorCohort, b.GetRange(half, half), [], []))).ConfigureAwait(false);
         var round = 0;
         await Scenario("mix 45/45/10 unmatched", (b, c) => new PostbackBatch(
-            c, b.GetRange(0, mixed), b.GetRange(half, mixed), [.. Enumerable.Range(0, unmatched).Select(i => $"nobody-{concurrency}-{b[0]}-{Interlocked.Increment(ref round)}-{i}")]));
+            c, b.GetRange(0, mixed), b.GetRange(half, mixed), [.. Enumerable.Range(0, unmatched).Select(i => $"nobody-{concurrency}-{b[0]}-{Interlocked.Increment(ref round)}-{i}")])).ConfigureAwait(false);
         return results;
     }
 
@@ -149,7 +151,7 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
         environment.Memory.Reset();
         var cpuBefore = environment.App.CpuTime;
         var wall = Stopwatch.StartNew();
-        var summary = await engine.SyncAsync(snapshot);
+        var summary = await engine.SyncAsync(snapshot).ConfigureAwait(false);
         wall.Stop();
         var cpu = environment.App.CpuTime - cpuBefore;
         var peak = environment.Memory.Peak;
@@ -160,7 +162,7 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
 
         Log("storage floor of the initial sync");
         var floorBatches = members.Chunk(plan.BatchIds).Select(chunk => new PostbackBatch("floor-big", chunk, [], [])).ToList();
-        var floorTimings = await Measure.EachAsync(floorBatches, 4, floor.RunAsync);
+        var floorTimings = await Measure.EachAsync(floorBatches, 4, floor.RunAsync).ConfigureAwait(false);
         return new SyncResult(
             members.Count,
             wall.Elapsed.TotalSeconds,
@@ -177,9 +179,9 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
         Log("size independence");
         var batches = Enumerable.Range(0, plan.SizeSamples).Select(i => users.GetRange(i * plan.BatchIds, plan.BatchIds)).ToList();
         var index = 0;
-        var empty = await Measure.EachAsync(batches, 1, b => app.SendAsync(new PostbackBatch($"empty-{Interlocked.Increment(ref index)}", b, [], [])));
-        var large = await Measure.EachAsync(batches, 1, b => app.SendAsync(new PostbackBatch("big", b, [], [])));
-        return new SizeIndependenceResult(empty.P50, large.P50, empty.P99, large.P99);
+        var empty = await Measure.EachAsync(batches, 1, b => app.SendAsync(new PostbackBatch($"empty-{Interlocked.Increment(ref index)}", b, [], []))).ConfigureAwait(false);
+        var large = await Measure.EachAsync(batches, 1, b => app.SendAsync(new PostbackBatch("big", b, [], []))).ConfigureAwait(false);
+        return new SizeIndependenceResult(empty.P50, large.P50, empty.P99, large.P99, empty.Max, large.Max);
     }
 
     /// <summary>A segment "includes big": its size, and a full export walk, with the app's peak memory.</summary>
@@ -192,9 +194,9 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
         {
             name = "Big",
             filter = new { includes = new { partner = "amplitude", cohort_id = "big" } },
-        });
+        }).ConfigureAwait(false);
         var segmentId = created.GetProperty("segment_id").GetString()!;
-        var sized = await app.GetJsonAsync($"manage/workspaces/{Workspace}/segments/{segmentId}");
+        var sized = await app.GetJsonAsync($"manage/workspaces/{Workspace}/segments/{segmentId}").ConfigureAwait(false);
         sizeWatch.Stop();
 
         var exportWatch = Stopwatch.StartNew();
@@ -203,7 +205,7 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
         do
         {
             var page = await app.GetJsonAsync($"manage/workspaces/{Workspace}/segments/{segmentId}/users?limit=1000"
-                + (continuation is null ? "" : "&continuation=" + Uri.EscapeDataString(continuation)));
+                + (continuation is null ? "" : "&continuation=" + Uri.EscapeDataString(continuation))).ConfigureAwait(false);
             exported += page.GetProperty("users").GetArrayLength();
             continuation = page.GetProperty("continuation").GetString();
         }
@@ -225,7 +227,7 @@ internal sealed class BenchRun(BenchEnvironment environment, BenchPlan plan)
                     new { excludes = new { partner = "amplitude", cohort_id = "latency-4" } },
                 },
             },
-        });
+        }).ConfigureAwait(false);
         combinedWatch.Stop();
         return new SegmentResult(
             sized.GetProperty("size").GetInt64(),

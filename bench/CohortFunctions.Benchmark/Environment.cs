@@ -48,7 +48,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             ["--inMemoryPersistence", "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(CultureInfo.InvariantCulture), "--silent", "--disableTelemetry"],
             new Dictionary<string, string>(),
             repositoryRoot);
-        await Net.WaitForPortAsync(tablePort, TimeSpan.FromSeconds(30), () => azurite.Output);
+        await Net.WaitForPortAsync(tablePort, TimeSpan.FromSeconds(30), () => azurite.Output).ConfigureAwait(false);
         var connectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteAccountKey};TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
 
         var appPort = Net.FreePort();
@@ -68,9 +68,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             // Not the repository root: the benchmark must not pick up a developer's local.settings.json.
             Path.GetTempPath());
         var baseAddress = new Uri($"http://127.0.0.1:{appPort}/");
-        await Net.WaitForPortAsync(appPort, TimeSpan.FromSeconds(60), () => app.Output);
+        await Net.WaitForPortAsync(appPort, TimeSpan.FromSeconds(60), () => app.Output).ConfigureAwait(false);
         var environment = new BenchEnvironment(azurite, app, connectionString, baseAddress);
-        using var health = await environment.Http.GetAsync(new Uri("health", UriKind.Relative));
+        using var health = await environment.Http.GetAsync(new Uri("health", UriKind.Relative)).ConfigureAwait(false);
         health.EnsureSuccessStatusCode();
         return environment;
     }
@@ -78,17 +78,17 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     /// <summary>A data import key for a new workspace.</summary>
     public async Task<string> CreateKeyAsync(string workspace)
     {
-        using var response = await Http.PostAsync(new Uri($"manage/workspaces/{workspace}/partners/amplitude/keys", UriKind.Relative), null);
+        using var response = await Http.PostAsync(new Uri($"manage/workspaces/{workspace}/partners/amplitude/keys", UriKind.Relative), null).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>().ConfigureAwait(false);
         return body.GetProperty("data_import_key").GetString()!;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Memory.DisposeAsync();
+        await Memory.DisposeAsync().ConfigureAwait(false);
         Http.Dispose();
-        await App.DisposeAsync();
-        await Azurite.DisposeAsync();
+        await App.DisposeAsync().ConfigureAwait(false);
+        await Azurite.DisposeAsync().ConfigureAwait(false);
     }
 }

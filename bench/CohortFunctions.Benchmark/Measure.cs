@@ -7,9 +7,11 @@ internal sealed record Timings(IReadOnlyList<double> Milliseconds, TimeSpan Wall
 {
     public double P50 => Percentile(0.50);
 
-    public double P95 => Percentile(0.95);
+    /// <summary>The 95th percentile; null where there are too few samples for it to be anything but the maximum.</summary>
+    public double? P95 => Tail(0.95);
 
-    public double P99 => Percentile(0.99);
+    /// <summary>The 99th percentile; null where there are too few samples (fewer than 100) for it to be anything but the maximum.</summary>
+    public double? P99 => Tail(0.99);
 
     public double Max => Milliseconds.Count == 0 ? 0 : Milliseconds.Max();
 
@@ -22,9 +24,16 @@ internal sealed record Timings(IReadOnlyList<double> Milliseconds, TimeSpan Wall
         }
 
         var sorted = Milliseconds.Order().ToArray();
-        var rank = (int)Math.Ceiling(p * sorted.Length) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
+        return sorted[Rank(p)];
     }
+
+    /// <summary>
+    /// A tail percentile, or null when its nearest rank is the last sample: then it is the maximum by definition and
+    /// says nothing more, so reports show "max" instead of a figure that only looks like a percentile.
+    /// </summary>
+    private double? Tail(double p) => Milliseconds.Count > 0 && Rank(p) < Milliseconds.Count - 1 ? Percentile(p) : null;
+
+    private int Rank(double p) => Math.Clamp((int)Math.Ceiling(p * Milliseconds.Count) - 1, 0, Math.Max(Milliseconds.Count - 1, 0));
 }
 
 internal static class Measure
@@ -41,10 +50,10 @@ internal static class Measure
             while ((index = Interlocked.Increment(ref next)) < items.Count)
             {
                 var started = Stopwatch.GetTimestamp();
-                await work(items[index]);
+                await work(items[index]).ConfigureAwait(false);
                 latencies[index] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
-        }));
+        })).ConfigureAwait(false);
         return new Timings(latencies, wall.Elapsed);
     }
 }

@@ -31,28 +31,28 @@ internal sealed class AppClient(HttpClient http, string dataImportKey)
             ["client_secret"] = dataImportKey,
             ["cohort_id"] = batch.CohortId,
             ["cohort_changes"] = changes,
-        });
+        }).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"Postback answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            throw new InvalidOperationException($"Postback answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}");
         }
     }
 
     public async Task<JsonElement> GetJsonAsync(string relative)
     {
-        using var response = await http.GetAsync(new Uri(relative, UriKind.Relative));
+        using var response = await http.GetAsync(new Uri(relative, UriKind.Relative)).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
+        return await response.Content.ReadFromJsonAsync<JsonElement>().ConfigureAwait(false);
     }
 
     public async Task<JsonElement> PostJsonAsync(string relative, object body)
     {
-        using var response = await http.PostAsJsonAsync(new Uri(relative, UriKind.Relative), body);
+        using var response = await http.PostAsJsonAsync(new Uri(relative, UriKind.Relative), body).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"POST {relative} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            throw new InvalidOperationException($"POST {relative} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}");
         }
 
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
+        return await response.Content.ReadFromJsonAsync<JsonElement>().ConfigureAwait(false);
     }
 }

@@ -94,13 +94,13 @@ internal sealed class ChildProcess : IAsyncDisposable
             // SIGINT first (Azurite saves and the app shuts down cleanly), then kill.
             using (var signal = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)]))
             {
-                await signal.WaitForExitAsync();
+                await signal.WaitForExitAsync().ConfigureAwait(false);
             }
 
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try
             {
-                await _process.WaitForExitAsync(wait.Token);
+                await _process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -166,12 +166,12 @@ internal static class Net
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
+                await client.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
                 return;
             }
             catch (SocketException)
             {
-                await Task.Delay(100);
+                await Task.Delay(100).ConfigureAwait(false);
             }
         }
 
@@ -198,7 +198,7 @@ internal sealed class MemorySampler : IAsyncDisposable
                 Sample();
                 try
                 {
-                    await Task.Delay(50, _stop.Token);
+                    await Task.Delay(50, _stop.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -231,8 +231,8 @@ internal sealed class MemorySampler : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await _loop;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
         _stop.Dispose();
     }
 

@@ -19,7 +19,7 @@ internal static class Seeder
 
     public static async Task SeedAsync(string connectionString, string workspace, IReadOnlyList<string> externalIds)
     {
-        var ws = WorkspaceId.TryParse(workspace, out var parsed) ? parsed : throw new ArgumentException("Bad workspace.", nameof(workspace));
+        var ws = WorkspaceId.Parse(workspace).TryGetValue(out var parsed, out _) ? parsed : throw new ArgumentException("Bad workspace.", nameof(workspace));
         var service = new TableServiceClient(connectionString);
         var names = new TableNames("");
         var users = service.GetTableClient(names.Users);
@@ -30,10 +30,10 @@ internal static class Seeder
         await Parallel.ForEachAsync(
             profiles.Select(p => UserEntity.From(p, now)).GroupBy(e => e.PartitionKey).SelectMany(g => g.Chunk(100)),
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism },
-            async (chunk, ct) => await users.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), ct));
+            async (chunk, ct) => await users.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), ct).ConfigureAwait(false)).ConfigureAwait(false);
         await Parallel.ForEachAsync(
             profiles,
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism },
-            async (profile, ct) => await identifiers.AddEntityAsync(IdentifierEntity.For(ws, Identifier.External(profile.ExternalId!), profile.UserId, matchable: true, now.AddDays(-1)), ct));
+            async (profile, ct) => await identifiers.AddEntityAsync(IdentifierEntity.For(ws, Identifier.External(profile.ExternalId!), profile.UserId, matchable: true, now.AddDays(-1)), ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 }

@@ -13,8 +13,8 @@ internal sealed record SoakWindow(
     int Postbacks,
     int Errors,
     double P50Ms,
-    double P95Ms,
-    double P99Ms,
+    double? P95Ms,
+    double? P99Ms,
     double MaxMs,
     long WorkingSetBytes,
     long PeakWorkingSetBytes,
@@ -22,6 +22,9 @@ internal sealed record SoakWindow(
     long AzuriteWorkingSetBytes,
     double AzuriteCpuPercent)
 {
+    /// <summary>The p99, or the maximum where there are too few postbacks for a p99.</summary>
+    public double TailMs => P99Ms ?? MaxMs;
+
     public static SoakWindow From(int index, double fromSeconds, IReadOnlyList<Sample> samples, WindowResources resources)
     {
         ArgumentNullException.ThrowIfNull(samples);
@@ -76,8 +79,11 @@ internal sealed record SoakReport(
     /// <summary>The last window's peak working set is at most <see cref="WorkingSetGrowthBound"/> above the first's.</summary>
     public bool MemoryBounded => Windows.Count > 0 && Windows[^1].PeakWorkingSetBytes <= Windows[0].PeakWorkingSetBytes + WorkingSetGrowthBound;
 
-    /// <summary>The last window's p99 latency is at most <see cref="LatencyDriftBound"/> times the first's.</summary>
-    public bool LatencyStable => Windows.Count > 0 && Windows[^1].P99Ms <= Windows[0].P99Ms * LatencyDriftBound;
+    /// <summary>
+    /// The last window's p99 latency is at most <see cref="LatencyDriftBound"/> times the first's (the maximum where a
+    /// window has too few postbacks for a p99).
+    /// </summary>
+    public bool LatencyStable => Windows.Count > 0 && Windows[^1].TailMs <= Windows[0].TailMs * LatencyDriftBound;
 
     /// <summary>member_count and the data points equal what the deltas sent must leave.</summary>
     public bool CountsExact => MemberCount == ExpectedMemberCount && DataPoints == ExpectedDataPoints;

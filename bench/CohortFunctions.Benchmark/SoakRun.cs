@@ -43,18 +43,19 @@ internal sealed class SoakRun(BenchEnvironment environment, SoakOptions options)
         ArgumentNullException.ThrowIfNull(options);
         Log($"Soak: {options.Duration.TotalSeconds:F0} s at {options.Rate:0.##} postbacks/s of 1,000 ids, windows of {options.Window.TotalSeconds:F0} s");
         SoakReport report;
-        await using (var environment = await BenchEnvironment.StartAsync(repositoryRoot))
+        var environment = await BenchEnvironment.StartAsync(repositoryRoot).ConfigureAwait(false);
+        await using (environment.ConfigureAwait(false))
         {
-            report = await new SoakRun(environment, options).RunAsync();
+            report = await new SoakRun(environment, options).RunAsync().ConfigureAwait(false);
         }
 
         Directory.CreateDirectory(outDir);
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var jsonPath = Path.Combine(outDir, $"soak-{stamp}.json");
         var json = JsonSerializer.Serialize(report, ReportJson);
-        await File.WriteAllTextAsync(jsonPath, json);
+        await File.WriteAllTextAsync(jsonPath, json).ConfigureAwait(false);
         var table = SoakTable.Render(report);
-        await File.WriteAllTextAsync(Path.ChangeExtension(jsonPath, ".md"), table);
+        await File.WriteAllTextAsync(Path.ChangeExtension(jsonPath, ".md"), table).ConfigureAwait(false);
         Console.WriteLine(table);
         Console.Error.WriteLine($"Results: {jsonPath}");
         return report.Passed ? 0 : 1;
@@ -63,13 +64,13 @@ internal sealed class SoakRun(BenchEnvironment environment, SoakOptions options)
     private async Task<SoakReport> RunAsync()
     {
         var startedAt = DateTimeOffset.UtcNow;
-        var key = await environment.CreateKeyAsync(Workspace);
+        var key = await environment.CreateKeyAsync(Workspace).ConfigureAwait(false);
         var app = new AppClient(environment.Http, key);
         var slices = SliceCount();
         var users = Enumerable.Range(0, slices * SliceUsers).Select(i => $"soak-{i}").ToList();
         Log($"seeding {users.Count:N0} users ({slices} slices of {SliceUsers})");
         var seed = Stopwatch.StartNew();
-        await Seeder.SeedAsync(environment.ConnectionString, Workspace, users);
+        await Seeder.SeedAsync(environment.ConnectionString, Workspace, users).ConfigureAwait(false);
         seed.Stop();
         Log($"seeded in {seed.Elapsed.TotalSeconds:F0} s");
 
@@ -77,16 +78,16 @@ internal sealed class SoakRun(BenchEnvironment environment, SoakOptions options)
         var state = Enumerable.Range(0, slices).Select(s => new Slice(s, users.GetRange(s * SliceUsers, SliceUsers))).ToArray();
         await Measure.EachAsync(state, 2, async slice =>
         {
-            var outcome = await SendAsync(key, slice.Next());
+            var outcome = await SendAsync(key, slice.Next()).ConfigureAwait(false);
             if (outcome.Error is not null)
             {
                 throw new InvalidOperationException($"Warm-up postback failed: {outcome.Error}");
             }
-        });
+        }).ConfigureAwait(false);
 
         Log("soak started");
-        var windows = await SoakAsync(key, state, slices);
-        var (memberCount, dataPoints) = await FinalCountsAsync(app);
+        var windows = await SoakAsync(key, state, slices).ConfigureAwait(false);
+        var (memberCount, dataPoints) = await FinalCountsAsync(app).ConfigureAwait(false);
         return new SoakReport(
             startedAt,
             $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, load average {LoadAverage()}",
@@ -126,7 +127,7 @@ internal sealed class SoakRun(BenchEnvironment environment, SoakOptions options)
                 var wait = (options.Window * (w + 1)) - clock.Elapsed;
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait);
+                    await Task.Delay(wait).ConfigureAwait(false);
                 }
 
                 var (appCpuNow, azuriteCpuNow) = (environment.App.CpuTime, environment.Azurite.CpuTime);
@@ -148,7 +149,7 @@ internal sealed class SoakRun(BenchEnvironment environment, SoakOptions options)
             var wait = due - clock.Elapsed;
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait);
+                await Task.Delay(wait).ConfigureAwait(false);
             }
 
             var index = i % sliceCount;
@@ -157,7 +158,7 @@ internal sealed class SoakRun(BenchEnvironment environment, SoakOptions options)
                 // The slice's last postback has not answered after 30 s: the app is far behind. Wait for it (its
                 // delta must land first) and let the latency, counted from the due time, show it.
                 late++;
-                await previous;
+                await previous.ConfigureAwait(false);
             }
 
             var slice = slices[index];
@@ -166,7 +167,7 @@ internal sealed class SoakRun(BenchEnvironment environment, SoakOptions options)
             var number = i;
             var sent = Task.Run(async () =>
             {
-                var outcome = await SendAsync(key, batch);
+                var outcome = await SendAsync(key, batch).ConfigureAwait(false);
                 var latency = clock.Elapsed - due;
                 samples[window].Add(new Sample(latency.TotalMilliseconds, outcome.Error is null));
                 if (outcome.Error is not null)
@@ -178,8 +179,8 @@ internal sealed class SoakRun(BenchEnvironment environment, SoakOptions options)
             sending.Add(sent);
         }
 
-        await Task.WhenAll(sending);
-        await windowEnds;
+        await Task.WhenAll(sending).ConfigureAwait(false);
+        await windowEnds.ConfigureAwait(false);
         if (late > 0)
         {
             Log($"{late} postbacks waited for their slice's previous postback (over {SliceReuse.TotalSeconds:F0} s behind)");
@@ -204,8 +205,8 @@ internal sealed class SoakRun(BenchEnvironment environment, SoakOptions options)
                     new Dictionary<string, object> { ["user_ids"] = batch.Adds },
                     new Dictionary<string, object> { ["user_ids"] = batch.Removes, ["should_remove"] = true },
                 },
-            });
-            var text = await response.Content.ReadAsStringAsync();
+            }).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
             if ((int)response.StatusCode != 201)
             {
                 return new Outcome(null, $"{(int)response.StatusCode}: {text}");
@@ -229,9 +230,9 @@ internal sealed class SoakRun(BenchEnvironment environment, SoakOptions options)
 
     private static async Task<(long MemberCount, long DataPoints)> FinalCountsAsync(AppClient app)
     {
-        var cohorts = await app.GetJsonAsync($"manage/workspaces/{Workspace}/cohorts");
+        var cohorts = await app.GetJsonAsync($"manage/workspaces/{Workspace}/cohorts").ConfigureAwait(false);
         var cohort = cohorts.GetProperty("cohorts").EnumerateArray().Single(c => c.GetProperty("cohort_id").GetString() == Cohort);
-        var dataPoints = await app.GetJsonAsync($"manage/workspaces/{Workspace}/data-points");
+        var dataPoints = await app.GetJsonAsync($"manage/workspaces/{Workspace}/data-points").ConfigureAwait(false);
         return (cohort.GetProperty("member_count").GetInt64(), dataPoints.GetProperty("total").GetInt64());
     }
 

@@ -30,12 +30,12 @@ internal sealed class StorageFloor
     {
         var service = new TableServiceClient(connectionString);
         var members = service.GetTableClient("floormembers");
-        await members.CreateIfNotExistsAsync();
+        await members.CreateIfNotExistsAsync().ConfigureAwait(false);
         var names = new TableNames("");
         return new StorageFloor(
             service.GetTableClient(names.Identifiers),
             members,
-            WorkspaceId.TryParse(workspace, out var ws) ? ws : throw new ArgumentException("Bad workspace.", nameof(workspace)));
+            WorkspaceId.Parse(workspace).TryGetValue(out var ws, out _) ? ws : throw new ArgumentException("Bad workspace.", nameof(workspace)));
     }
 
     public async Task RunAsync(PostbackBatch batch)
@@ -46,8 +46,8 @@ internal sealed class StorageFloor
             async (id, ct) =>
             {
                 var (partition, row) = StorageKeys.Identifier(_workspace, Identifier.External(id));
-                await _identifiers.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: ct);
-            });
+                await _identifiers.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
 
         // Unmatched ids need no write; the partition of a member depends only on its id, so a remove finds its add.
         var all = batch.Adds.Select(id => (Id: id, Add: true)).Concat(batch.Removes.Select(id => (Id: id, Add: false)));
@@ -62,8 +62,8 @@ internal sealed class StorageFloor
                     chunk.Select(x => x.change.Add
                         ? new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(group.Key, x.change.Id))
                         : new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(group.Key, x.change.Id), Azure.ETag.All)),
-                    ct);
+                    ct).ConfigureAwait(false);
             }
-        });
+        }).ConfigureAwait(false);
     }
 }

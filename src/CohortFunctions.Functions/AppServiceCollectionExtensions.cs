@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CohortFunctions.App;
 
 /// <summary>The app's composition: the core plus what the function classes need. Every host calls this, nothing else.</summary>
-public static class AppServiceCollectionExtensions
+internal static class AppServiceCollectionExtensions
 {
     public static IServiceCollection AddCohortFunctionsApp(this IServiceCollection services)
     {

@@ -9,7 +9,7 @@ namespace CohortFunctions.LocalHost;
 /// Runs the Functions app's function classes on Kestrel: the same composition, the routes, methods, auth levels
 /// and schedules read from the function attributes. For machines without Functions Core Tools, and for tests.
 /// </summary>
-public static partial class LocalFunctionsHost
+internal static partial class LocalFunctionsHost
 {
     /// <summary>Builds the host; <paramref name="loadLocalSettings"/> reads local.settings(.sample).json from the working directory.</summary>
     public static WebApplication Build(string[] args, bool loadLocalSettings = true, Action<WebApplicationBuilder>? configure = null)

@@ -1,7 +1,7 @@
 namespace CohortFunctions.LocalHost;
 
 /// <summary>Settings of the local host only (section <c>LocalHost</c>); Azure ignores them.</summary>
-public sealed class LocalHostOptions
+internal sealed class LocalHostOptions
 {
     public const string SectionName = "LocalHost";
 

@@ -84,7 +84,8 @@ internal sealed partial class TimerFunctionScheduler(
                 LastUpdated = time.GetUtcNow().UtcDateTime,
             },
         };
-        await using var scope = scopes.CreateAsyncScope();
+        var scope = scopes.CreateAsyncScope();
+        await using var disposeScope = scope.ConfigureAwait(false);
         try
         {
             await FunctionInvoker.InvokeTimerAsync(scope.ServiceProvider, timer.Function.Type, timer.Function.Method, info, stoppingToken).ConfigureAwait(false);

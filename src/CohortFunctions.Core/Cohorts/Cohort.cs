@@ -1,5 +1,4 @@
 using CohortFunctions.Partners;
-using CohortFunctions.Resync;
 
 namespace CohortFunctions.Cohorts;
 
@@ -7,7 +6,7 @@ namespace CohortFunctions.Cohorts;
 /// A partner cohort known to a workspace. Created by the name call or by the first postback that changes its
 /// members (then named after its id until the name call arrives).
 /// </summary>
-public sealed record Cohort(
+internal sealed record Cohort(
     CohortRef Ref,
     string Name,
     bool Named,
@@ -39,8 +38,11 @@ public sealed record Cohort(
     public string DisplayName(Partner partner)
     {
         ArgumentNullException.ThrowIfNull(partner);
-        return $"[{partner.DisplayName}] {Name}: {Ref.CohortId}";
+        return DisplayName(partner.DisplayName);
     }
+
+    /// <summary>The display name under a partner name given as text (a partner no longer configured shows its slug).</summary>
+    public string DisplayName(string partnerDisplayName) => $"[{partnerDisplayName}] {Name}: {Ref.CohortId}";
 
     /// <summary>When the next resync pass is due; null when none will run (a <c>once</c> cohort after its retry).</summary>
     public DateTimeOffset? NextResyncAt
@@ -59,19 +61,4 @@ public sealed record Cohort(
     /// <summary>No postback for more than twice the cadence; never for <c>once</c>.</summary>
     public bool IsStale(DateTimeOffset now) =>
         Cadences.Interval(Cadence) is { } interval && now - (LastSyncedAt ?? CreatedAt) > 2 * interval;
-}
-
-/// <summary>Where cohorts are kept (port; <c>AzureTableCohortStore</c> is the adapter).</summary>
-public interface ICohortStore
-{
-    /// <summary>Creates the cohort with this name, or renames it; the first <c>created_at</c> is kept.</summary>
-    Task UpsertNameAsync(Workspaces.WorkspaceId workspace, CohortRef cohort, string name, DateTimeOffset createdAt, CancellationToken cancellationToken);
-
-    /// <summary>Creates the cohort if missing (named after its id) and records that a postback arrived now.</summary>
-    /// <returns>The cohort as it is after the postback was recorded.</returns>
-    Task<Cohort> TouchAsync(Workspaces.WorkspaceId workspace, CohortRef cohort, DateTimeOffset now, CancellationToken cancellationToken);
-
-    Task<Cohort?> GetAsync(Workspaces.WorkspaceId workspace, CohortRef cohort, CancellationToken cancellationToken);
-
-    Task<IReadOnlyList<Cohort>> ListAsync(Workspaces.WorkspaceId workspace, CancellationToken cancellationToken);
 }

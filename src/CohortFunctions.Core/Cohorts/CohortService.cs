@@ -1,45 +1,27 @@
 using CohortFunctions.Memberships;
 using CohortFunctions.Partners;
 using CohortFunctions.Results;
-using CohortFunctions.Resync;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Cohorts;
 
-/// <summary>
-/// A cohort as the management API shows it. <see cref="HasPending"/>: identifiers that matched no user are waiting for
-/// a resync pass (the cohort row's flag; counting them would read every pending row).
-/// </summary>
-public sealed record CohortView(
-    string Partner,
-    string CohortId,
-    string Name,
-    string DisplayName,
-    DateTimeOffset CreatedAt,
-    long MemberCount,
-    DateTimeOffset? LastSyncedAt,
-    string Cadence,
-    DateTimeOffset? LastResyncAt,
-    DateTimeOffset? NextResyncAt,
-    bool Stale,
-    bool HasPending);
-
-/// <summary>A page of a cohort's members with what an operator recognises them by.</summary>
-public sealed record MembersView(IReadOnlyList<UserSummary> Members, string? Continuation);
-
 /// <summary>The operator's view of imported cohorts: listing with exact member counts, and member pages.</summary>
-public sealed class CohortService(ICohortStore cohorts, IMembershipStore memberships, IUserProfileReader profiles, PartnerCatalog partners, TimeProvider time)
+internal sealed class CohortService(
+    ICohortStore cohorts,
+    CohortFinder finder,
+    IMembershipStore memberships,
+    IUserProfileReader profiles,
+    PartnerCatalog partners,
+    TimeProvider time)
 {
-    public const int MaxPageSize = 1000;
-
     private const int CountParallelism = 8;
 
     public async Task<Result<IReadOnlyList<CohortView>>> ListAsync(string? workspace, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return InvalidWorkspace();
+            return invalidWorkspace;
         }
 
         var all = await cohorts.ListAsync(ws, cancellationToken).ConfigureAwait(false);
@@ -54,27 +36,22 @@ public sealed class CohortService(ICohortStore cohorts, IMembershipStore members
 
     public async Task<Result<MembersView>> MembersAsync(string? workspace, string? partner, string? cohortId, int? limit, string? continuation, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return InvalidWorkspace();
+            return invalidWorkspace;
         }
 
-        if (limit is < 1 or > MaxPageSize)
+        if (!MemberPageRequest.Parse(limit, continuation).TryGetValue(out var request, out var invalid))
         {
-            return Failure.Invalid($"limit must be between 1 and {MaxPageSize}.");
+            return invalid;
         }
 
-        if (!MemberCursor.TryParse(continuation, out _))
+        if (!(await finder.FindAsync(ws, partner, cohortId, cancellationToken).ConfigureAwait(false)).TryGetValue(out var cohort, out var notFound))
         {
-            return Failure.Invalid("continuation is not a token from a previous page.");
+            return notFound;
         }
 
-        if (await FindAsync(ws, partner, cohortId, cancellationToken).ConfigureAwait(false) is not { } cohort)
-        {
-            return Failure.NotFound($"No cohort '{cohortId}' of partner '{partner}' in workspace '{ws}'.");
-        }
-
-        var page = await memberships.ListAsync(ws, cohort.Ref, limit ?? MaxPageSize, continuation, cancellationToken).ConfigureAwait(false);
+        var page = await memberships.ListAsync(ws, cohort.Ref, request.PageSize, continuation, cancellationToken).ConfigureAwait(false);
         var summaries = await profiles.GetSummariesAsync(ws, page.Members, cancellationToken).ConfigureAwait(false);
 
         // A member whose profile is gone (deleted mid-walk) is still listed by id: the page stays a true page.
@@ -83,23 +60,10 @@ public sealed class CohortService(ICohortStore cohorts, IMembershipStore members
             page.Continuation);
     }
 
-    /// <summary>Finds a cohort by partner and id; null when the partner is not configured or the cohort unknown.</summary>
-    public async Task<Cohort?> FindAsync(WorkspaceId workspace, string? partner, string? cohortId, CancellationToken cancellationToken)
-    {
-        if (!partners.TryGet(partner, out var configured) || string.IsNullOrEmpty(cohortId))
-        {
-            return null;
-        }
-
-        return await cohorts.GetAsync(workspace, new CohortRef(configured.Name, cohortId), cancellationToken).ConfigureAwait(false);
-    }
-
     private async Task<CohortView> ViewAsync(WorkspaceId workspace, Cohort cohort, CancellationToken cancellationToken)
     {
         var count = await memberships.CountAsync(workspace, cohort.Ref, cancellationToken).ConfigureAwait(false);
-        var displayName = partners.TryGet(cohort.Ref.Partner, out var partner)
-            ? cohort.DisplayName(partner)
-            : $"[{cohort.Ref.Partner}] {cohort.Name}: {cohort.Ref.CohortId}";
+        var displayName = cohort.DisplayName(partners.TryGet(cohort.Ref.Partner, out var partner) ? partner.DisplayName : cohort.Ref.Partner);
         return new CohortView(
             cohort.Ref.Partner,
             cohort.Ref.CohortId,
@@ -114,6 +78,4 @@ public sealed class CohortService(ICohortStore cohorts, IMembershipStore members
             cohort.IsStale(time.GetUtcNow()),
             cohort.HasPending);
     }
-
-    private static Failure InvalidWorkspace() => Failure.Invalid($"Invalid workspace id: {WorkspaceId.Rule}.");
 }

@@ -19,7 +19,7 @@ using Microsoft.Extensions.Options;
 namespace CohortFunctions.Composition;
 
 /// <summary>The one composition of the core services, shared by the Functions app, the local host and the tests.</summary>
-public static class CoreServiceCollectionExtensions
+internal static class CoreServiceCollectionExtensions
 {
     /// <summary>Registers options (validated at start), storage adapters and the application services.</summary>
     public static IServiceCollection AddCohortCore(this IServiceCollection services)
@@ -52,13 +52,15 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ICohortStore>(sp => sp.GetRequiredService<AzureTableCohortStore>());
         services.AddSingleton<IResyncStateStore>(sp => sp.GetRequiredService<AzureTableCohortStore>());
         services.AddSingleton<IPendingStore, AzureTablePendingStore>();
+        services.AddSingleton<PendingRecorder>();
         services.AddSingleton<ResyncService>();
         services.AddSingleton<IMaintenanceStore, AzureTableMaintenanceStore>();
         services.AddSingleton<MaintenanceService>();
-        services.AddSingleton<AzureTableMembershipStore>();
-        services.AddSingleton<IMembershipStore>(sp => sp.GetRequiredService<AzureTableMembershipStore>());
-        services.AddSingleton<IUserMemberships>(sp => sp.GetRequiredService<AzureTableMembershipStore>());
+        services.AddSingleton<IMembershipStore, AzureTableMembershipStore>();
+        services.AddSingleton<MembershipWriter>();
+        services.AddSingleton<IUserMemberships, UserMemberships>();
         services.AddSingleton<IDataPointLedger, AzureTableDataPointLedger>();
+        services.AddSingleton<CohortFinder>();
         services.AddSingleton<CohortService>();
         services.AddSingleton<DataPointService>();
 

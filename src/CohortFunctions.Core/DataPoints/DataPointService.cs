@@ -5,11 +5,8 @@ using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.DataPoints;
 
-/// <summary>Data points of a workspace over a range of UTC days.</summary>
-public sealed record DataPointReport(long Total, IReadOnlyList<DataPointDay> Days);
-
 /// <summary>Reports data points: one per effective membership change made by a partner postback.</summary>
-public sealed class DataPointService(IDataPointLedger ledger, PartnerCatalog partners, TimeProvider time)
+internal sealed class DataPointService(IDataPointLedger ledger, PartnerCatalog partners, TimeProvider time)
 {
     /// <summary>The longest range one report covers.</summary>
     public const int MaxDays = 366;
@@ -19,9 +16,9 @@ public sealed class DataPointService(IDataPointLedger ledger, PartnerCatalog par
 
     public async Task<Result<DataPointReport>> ReportAsync(string? workspace, string? from, string? to, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return Failure.Invalid($"Invalid workspace id: {WorkspaceId.Rule}.");
+            return invalidWorkspace;
         }
 
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);

@@ -3,7 +3,7 @@ using CohortFunctions.Storage;
 namespace CohortFunctions.Health;
 
 /// <summary>Whether the app can do its work: table storage answers within a few seconds.</summary>
-public sealed class StorageHealth(StorageTables tables)
+internal sealed class StorageHealth(StorageTables tables)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 

@@ -3,7 +3,7 @@ using CohortFunctions.Workspaces;
 namespace CohortFunctions.ImportKeys;
 
 /// <summary>A data import key as an operator sees it: never the secret, only its hint.</summary>
-public sealed record DataImportKey(
+internal sealed record DataImportKey(
     string KeyId,
     WorkspaceId Workspace,
     string Partner,
@@ -14,9 +14,3 @@ public sealed record DataImportKey(
 {
     public bool IsValid => InvalidatedAt is null;
 }
-
-/// <summary>A key as stored: the operator's view plus the hash the secret is recognised by.</summary>
-public sealed record StoredImportKey(DataImportKey Key, string SecretHash);
-
-/// <summary>A freshly generated key: the only moment the secret exists outside the sender's hands.</summary>
-public sealed record GeneratedImportKey(DataImportKey Key, string Secret);

@@ -3,7 +3,7 @@ using CohortFunctions.Workspaces;
 namespace CohortFunctions.ImportKeys;
 
 /// <summary>Where data import keys are kept (port; <c>AzureTableImportKeyStore</c> is the adapter).</summary>
-public interface IImportKeyStore
+internal interface IImportKeyStore
 {
     Task AddAsync(StoredImportKey key, CancellationToken cancellationToken);
 

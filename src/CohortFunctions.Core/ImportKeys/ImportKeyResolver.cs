@@ -1,38 +1,15 @@
 using System.Collections.Concurrent;
-using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CohortFunctions.ImportKeys;
 
-/// <summary>Why a presented <c>client_secret</c> was or was not accepted.</summary>
-public enum ImportKeyStatus
-{
-    /// <summary>The key is valid for the partner that presented it.</summary>
-    Valid,
-
-    /// <summary>No key has this secret.</summary>
-    Unknown,
-
-    /// <summary>The key existed and was invalidated by the operator.</summary>
-    Invalidated,
-
-    /// <summary>The key is valid, but was generated for another partner.</summary>
-    OtherPartner,
-}
-
-/// <summary>The outcome of resolving a <c>client_secret</c>: the workspace it opens, or why not.</summary>
-public sealed record ImportKeyResolution(ImportKeyStatus Status, WorkspaceId Workspace, string KeyHint)
-{
-    public static ImportKeyResolution Unknown { get; } = new(ImportKeyStatus.Unknown, default, "");
-}
-
 /// <summary>
 /// Resolves the <c>client_secret</c> of a postback to its workspace: one point read by hash, cached for at most
 /// <see cref="ImportKeysOptions.CacheSeconds"/>; <c>last_used_at</c> is written at most once per interval per instance.
 /// </summary>
-public sealed partial class ImportKeyResolver(
+internal sealed partial class ImportKeyResolver(
     IImportKeyStore store,
     IMemoryCache cache,
     TimeProvider time,

@@ -8,7 +8,7 @@ namespace CohortFunctions.ImportKeys;
 /// (HMAC-SHA256 under a fixed domain key) is as safe at rest as a slow password hash would be, and keeps each
 /// postback's key check to one point read.
 /// </summary>
-public static class ImportKeySecrets
+internal static class ImportKeySecrets
 {
     private static readonly byte[] HashKey = Encoding.UTF8.GetBytes("CohortFunctions.DataImportKey.v1");
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace CohortFunctions.ImportKeys;
 
 /// <summary>The operator's side of data import keys: generate, list, invalidate.</summary>
-public sealed partial class ImportKeyService(
+internal sealed partial class ImportKeyService(
     IImportKeyStore store,
     PartnerCatalog partners,
     ImportKeyResolver resolver,
@@ -15,15 +15,15 @@ public sealed partial class ImportKeyService(
 {
     public async Task<Result<GeneratedImportKey>> GenerateAsync(string? workspace, string? partner, CancellationToken cancellationToken)
     {
-        if (Check(workspace, partner) is { } failure)
+        if (!Check(workspace, partner).TryGetValue(out var target, out var failure))
         {
             return failure;
         }
 
-        var ws = Workspace(workspace);
+        var (ws, configured) = target;
         var secret = ImportKeySecrets.NewSecret();
         var key = new DataImportKey(
-            ImportKeySecrets.NewKeyId(), ws, partner!, ImportKeySecrets.Hint(secret), time.GetUtcNow(), null, null);
+            ImportKeySecrets.NewKeyId(), ws, configured.Name, ImportKeySecrets.Hint(secret), time.GetUtcNow(), null, null);
         await store.AddAsync(new StoredImportKey(key, ImportKeySecrets.Hash(secret)), cancellationToken).ConfigureAwait(false);
         Log.KeyGenerated(logger, ws.Value, key.Partner, key.KeyId);
         return new GeneratedImportKey(key, secret);
@@ -31,12 +31,12 @@ public sealed partial class ImportKeyService(
 
     public async Task<Result<IReadOnlyList<DataImportKey>>> ListAsync(string? workspace, string? partner, CancellationToken cancellationToken)
     {
-        if (Check(workspace, partner) is { } failure)
+        if (!Check(workspace, partner).TryGetValue(out var target, out var failure))
         {
             return failure;
         }
 
-        var keys = await store.ListAsync(Workspace(workspace), partner!, cancellationToken).ConfigureAwait(false);
+        var keys = await store.ListAsync(target.Workspace, target.Partner.Name, cancellationToken).ConfigureAwait(false);
         return Result.Success(keys);
     }
 
@@ -47,15 +47,15 @@ public sealed partial class ImportKeyService(
     /// <summary>Invalidates a key; invalidating an already invalid key succeeds and keeps its first invalidation time.</summary>
     public async Task<Result<DataImportKey>> InvalidateAsync(string? workspace, string? partner, string? keyId, CancellationToken cancellationToken)
     {
-        if (Check(workspace, partner) is { } failure)
+        if (!Check(workspace, partner).TryGetValue(out var target, out var failure))
         {
             return failure;
         }
 
-        var ws = Workspace(workspace);
+        var (ws, configured) = target;
         var stored = string.IsNullOrEmpty(keyId) || !IsKeyId(keyId)
             ? null
-            : await store.GetAsync(ws, partner!, keyId, cancellationToken).ConfigureAwait(false);
+            : await store.GetAsync(ws, configured.Name, keyId, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
             return Failure.NotFound($"No data import key '{keyId}' for partner '{partner}' in workspace '{ws}'.");
@@ -73,18 +73,16 @@ public sealed partial class ImportKeyService(
         return stored.Key;
     }
 
-    private Failure? Check(string? workspace, string? partner)
+    /// <summary>The workspace and the configured partner a key request is for, or why it is invalid (workspace first).</summary>
+    private Result<(WorkspaceId Workspace, Partner Partner)> Check(string? workspace, string? partner)
     {
-        if (!WorkspaceId.TryParse(workspace, out _))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return Failure.Invalid($"Invalid workspace id: {WorkspaceId.Rule}.");
+            return invalidWorkspace;
         }
 
-        return partners.TryGet(partner, out _) ? null : Failure.NotFound(PartnerCatalog.UnknownPartnerMessage(partner ?? ""));
+        return partners.TryGet(partner, out var configured) ? (ws, configured) : Failure.NotFound(PartnerCatalog.UnknownPartnerMessage(partner ?? ""));
     }
-
-    private static WorkspaceId Workspace(string? value) =>
-        WorkspaceId.TryParse(value, out var id) ? id : throw new ArgumentException("Workspace was not checked.", nameof(value));
 
     private static bool IsKeyId(string value) => value.Length <= 64 && value.All(char.IsAsciiLetterOrDigit);
 

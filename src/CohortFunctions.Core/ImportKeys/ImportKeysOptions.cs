@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace CohortFunctions.ImportKeys;
 
 /// <summary>How data import keys are resolved (section <c>ImportKeys</c>).</summary>
-public sealed class ImportKeysOptions
+internal sealed class ImportKeysOptions
 {
     public const string SectionName = "ImportKeys";
 

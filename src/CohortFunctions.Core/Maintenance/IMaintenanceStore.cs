@@ -3,11 +3,8 @@ using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Maintenance;
 
-/// <summary>What compacting one cohort's member counts did.</summary>
-public sealed record CompactionResult(int DeltasFolded, int LedgerRowsRewritten);
-
 /// <summary>Storage work of the maintenance timer (port).</summary>
-public interface IMaintenanceStore
+internal interface IMaintenanceStore
 {
     /// <summary>Every cohort of every workspace after <paramref name="after"/>, in key order, with its resumable key.</summary>
     IAsyncEnumerable<(WorkspaceId Workspace, Cohort Cohort, string Key)> CohortsAsync(string? after, CancellationToken cancellationToken);

@@ -6,22 +6,11 @@ using Microsoft.Extensions.Options;
 namespace CohortFunctions.Maintenance;
 
 /// <summary>
-/// What one maintenance run did. <see cref="Complete"/>: it reached the last cohort; <see cref="FromStart"/>: it began
-/// at the first one (not resuming where a run cut short by its budget stopped). Only a run that is both and had no
-/// failed cohort has visited every cohort successfully: a failed cohort is passed over until the next cycle.
-/// </summary>
-public sealed record MaintenanceSummary(int CohortsVisited, int DeltasFolded, int LedgerRowsRewritten, int PendingPurged, int CohortsFailed, bool Complete, bool FromStart, TimeSpan Elapsed)
-{
-    /// <summary>Every cohort was visited, from the first to the last, without a failure.</summary>
-    public bool CoveredEveryCohort => Complete && FromStart && CohortsFailed == 0;
-}
-
-/// <summary>
 /// The daily maintenance: compacts member count deltas (restoring any data point ledger row a crash lost) and purges
 /// pending identifiers past retention. Bounded by the run budget; a stored cursor lets the next run go on from the
 /// cohort where this one stopped.
 /// </summary>
-public sealed partial class MaintenanceService(IMaintenanceStore store, TimeProvider time, IOptions<ResyncOptions> options, ILogger<MaintenanceService> logger)
+internal sealed partial class MaintenanceService(IMaintenanceStore store, TimeProvider time, IOptions<ResyncOptions> options, ILogger<MaintenanceService> logger)
 {
     public async Task<MaintenanceSummary> RunAsync(CancellationToken cancellationToken)
     {

@@ -1,38 +1,25 @@
 using System.Collections.Concurrent;
 using CohortFunctions.Identifiers;
 using CohortFunctions.Memberships;
-using CohortFunctions.Postbacks;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Matching;
 
-/// <summary>An identifier that matched no user, with the last intent the request had for it.</summary>
-public sealed record UnmatchedIdentifier(Identifier Identifier, bool Remove);
-
-/// <summary>An identifier that matched a user, with when its index row was last written (null when unknown).</summary>
-public sealed record MatchedIdentifier(Identifier Identifier, DateTimeOffset? IndexedAt);
-
 /// <summary>
-/// The users a postback's identifiers resolved to, each with its final wanted state; the identifiers that matched;
-/// and those that matched no one.
+/// Resolves identifiers to existing users (never creating any), by Braze's rules: <c>user_ids</c> match identified
+/// users by external id, <c>aliases</c> match any user, <c>device_ids</c> match only users who are anonymous now.
+/// Intents apply in the order given, so for one user the last wins, however many of its identifiers were used. One
+/// point read per distinct identifier, in parallel.
 /// </summary>
-public sealed record MatchResult(IReadOnlyList<MembershipChange> Changes, IReadOnlyList<MatchedIdentifier> Matched, IReadOnlyList<UnmatchedIdentifier> Unmatched);
-
-/// <summary>
-/// Resolves a postback's identifiers to existing users (never creating any), by Braze's rules: <c>user_ids</c>
-/// match identified users by external id, <c>aliases</c> match any user, <c>device_ids</c> match only users who are
-/// anonymous now. Changes apply in request order, so for one user the last change wins, however many of its
-/// identifiers the request used. One point read per distinct identifier, in parallel.
-/// </summary>
-public sealed class IdentifierMatcher(IIdentifierIndex index)
+internal sealed class IdentifierMatcher(IIdentifierIndex index)
 {
     private const int LookupParallelism = 64;
 
-    public async Task<MatchResult> MatchAsync(WorkspaceId workspace, IReadOnlyList<CohortChange> changes, CancellationToken cancellationToken)
+    public async Task<MatchResult> MatchAsync(WorkspaceId workspace, IReadOnlyList<IdentifierIntent> intents, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(changes);
-        var distinct = changes.SelectMany(c => c.Identifiers()).Distinct().ToList();
+        ArgumentNullException.ThrowIfNull(intents);
+        var distinct = intents.Select(i => i.Identifier).Distinct().ToList();
         var owners = new ConcurrentDictionary<Identifier, IdentifierOwner?>();
         await Parallel.ForEachAsync(
             distinct,
@@ -45,31 +32,28 @@ public sealed class IdentifierMatcher(IIdentifierIndex index)
         var order = new List<UserId>();
         var unmatched = new Dictionary<Identifier, bool>();
         var matched = new HashSet<Identifier>();
-        foreach (var change in changes)
+        foreach (var (identifier, remove) in intents)
         {
-            foreach (var identifier in change.Identifiers())
+            if (Matches(identifier, owners[identifier]) is { } user)
             {
-                if (Matches(identifier, owners[identifier]) is { } user)
+                if (!wanted.ContainsKey(user))
                 {
-                    if (!wanted.ContainsKey(user))
-                    {
-                        order.Add(user);
-                    }
+                    order.Add(user);
+                }
 
-                    wanted[user] = !change.ShouldRemove;
-                    matched.Add(identifier);
-                }
-                else
-                {
-                    unmatched[identifier] = change.ShouldRemove;
-                }
+                wanted[user] = !remove;
+                matched.Add(identifier);
+            }
+            else
+            {
+                unmatched[identifier] = remove;
             }
         }
 
         return new MatchResult(
             [.. order.Select(user => new MembershipChange(user, wanted[user]))],
             [.. matched.Select(i => new MatchedIdentifier(i, owners[i]?.IndexedAt))],
-            [.. unmatched.Select(u => new UnmatchedIdentifier(u.Key, u.Value))]);
+            [.. unmatched.Select(u => new IdentifierIntent(u.Key, u.Value))]);
     }
 
     /// <summary>Identifiers no user can have (control characters, over-long) are unmatched without a read.</summary>

@@ -9,7 +9,7 @@ namespace CohortFunctions.Memberships;
 /// counts exact and count no data points (only partner postbacks do). Cost grows with the number of cohorts in the
 /// workspace, not with their sizes.
 /// </summary>
-public interface IUserMemberships
+internal interface IUserMemberships
 {
     /// <summary>The cohorts <paramref name="user"/> is a member of.</summary>
     Task<IReadOnlyList<CohortRef>> CohortsOfAsync(WorkspaceId workspace, UserId user, CancellationToken cancellationToken);

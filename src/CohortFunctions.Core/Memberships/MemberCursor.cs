@@ -9,7 +9,7 @@ namespace CohortFunctions.Memberships;
 /// Where a walk over a cohort's members stands: the shard and the last user id returned. Member rows are read in
 /// key order, so resuming after the last id returns each member at most once even while members change.
 /// </summary>
-public readonly record struct MemberCursor(int ShardIndex, string? After)
+internal readonly record struct MemberCursor(int ShardIndex, string? After)
 {
     public static MemberCursor Start => new(0, null);
 

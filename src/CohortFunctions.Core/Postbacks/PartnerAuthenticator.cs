@@ -2,18 +2,14 @@ using System.Text.Json;
 using CohortFunctions.ImportKeys;
 using CohortFunctions.Partners;
 using CohortFunctions.Results;
-using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Postbacks;
-
-/// <summary>A partner request whose credentials were accepted: which partner, for which workspace.</summary>
-public sealed record AuthenticatedPartner(Partner Partner, WorkspaceId Workspace);
 
 /// <summary>
 /// Checks a partner request's body credentials in Braze's order: the partner API key, then the data import key
 /// (<c>client_secret</c>), then whether that key was issued for this partner.
 /// </summary>
-public sealed class PartnerAuthenticator(PartnerCatalog partners, ImportKeyResolver keys)
+internal sealed class PartnerAuthenticator(PartnerCatalog partners, ImportKeyResolver keys)
 {
     public async Task<Result<AuthenticatedPartner>> AuthenticateAsync(string? partnerName, JsonElement body, CancellationToken cancellationToken)
     {

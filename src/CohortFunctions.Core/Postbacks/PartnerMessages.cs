@@ -1,10 +1,10 @@
 namespace CohortFunctions.Postbacks;
 
 /// <summary>
-/// The partner endpoints' answers, word for word as Braze gives them (domain-spec §1.7): senders are written
+/// The partner endpoints' answers, word for word as Braze gives them: senders are written
 /// against these strings.
 /// </summary>
-public static class PartnerMessages
+internal static class PartnerMessages
 {
     public const string Success = "success";
 

@@ -1,36 +1,27 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using CohortFunctions.Cohorts;
-using CohortFunctions.DataPoints;
 using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
 using CohortFunctions.Results;
 using CohortFunctions.Resync;
-using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Logging;
 
 namespace CohortFunctions.Postbacks;
 
-/// <summary>What a users postback did; Braze answers only <c>{"message": "success"}</c>, the counts are ours.</summary>
-public sealed record PostbackSummary(int Added, int Removed, int Unchanged, int Unmatched, int DataPoints)
-{
-    public static PostbackSummary Empty { get; } = new(0, 0, 0, 0, 0);
-}
-
 /// <summary>
-/// The partner endpoints' work. A users postback flows: credentials → validation → identifier matching →
-/// membership batches per shard (exact counts) → data point ledger. Its cost grows with its own size only: one
-/// point read per identifier, then one transaction per ≤ 99 changes in each of the user shards it touches.
+/// The partner endpoints' work. A users postback flows: credentials (<see cref="PartnerAuthenticator"/>) →
+/// validation (<see cref="CohortChangesRequest"/>) → the cohort's sync time (<see cref="ICohortStore.TouchAsync"/>)
+/// and identifier matching (<see cref="IdentifierMatcher"/>) → memberships and data points
+/// (<see cref="MembershipWriter"/>) → what is left for the resync (<see cref="PendingRecorder"/>). Its cost grows with
+/// its own size only: one point read per identifier, then one transaction per ≤ 99 changes in each user shard it touches.
 /// </summary>
-public sealed partial class PostbackService(
+internal sealed partial class PostbackService(
     PartnerAuthenticator authenticator,
     ICohortStore cohorts,
     IdentifierMatcher matcher,
-    IMembershipStore memberships,
-    IDataPointLedger ledger,
-    IPendingStore pending,
-    IResyncStateStore resyncState,
+    MembershipWriter writer,
+    PendingRecorder pending,
     TimeProvider time,
     ILogger<PostbackService> logger)
 {
@@ -72,38 +63,10 @@ public sealed partial class PostbackService(
         var now = time.GetUtcNow();
         // Recording the sync and resolving identifiers are independent: overlap their round trips.
         var touched = cohorts.TouchAsync(workspace, cohort, now, cancellationToken);
-        var match = await matcher.MatchAsync(workspace, request.Changes, cancellationToken).ConfigureAwait(false);
+        var match = await matcher.MatchAsync(workspace, request.Intents(), cancellationToken).ConfigureAwait(false);
         var known = await touched.ConfigureAwait(false);
-        var origin = new ChangeOrigin(Guid.NewGuid().ToString("N"), DateOnly.FromDateTime(now.UtcDateTime), CountsDataPoints: true);
-        var results = new ConcurrentBag<MembershipResult>();
-        var entries = new ConcurrentBag<DataPointEntry>();
-        try
-        {
-            await Parallel.ForEachAsync(
-                match.Changes.GroupBy(c => c.User.Shard),
-                new ParallelOptions { MaxDegreeOfParallelism = UserId.ShardCount, CancellationToken = cancellationToken },
-                async (shard, ct) =>
-                {
-                    var (result, dataPoints) = await memberships.ApplyAsync(workspace, cohort, shard.Key, [.. shard], origin, ct).ConfigureAwait(false);
-                    results.Add(result);
-                    foreach (var entry in dataPoints)
-                    {
-                        entries.Add(entry);
-                    }
-                }).ConfigureAwait(false);
-        }
-        finally
-        {
-            // Also when a shard failed: the batches that did commit are counted now, not only at the next maintenance.
-            // But not past the request's deadline (storage may be what hangs): maintenance restores those rows from
-            // the delta rows committed with the batches.
-            if (!entries.IsEmpty)
-            {
-                await ledger.RecordAsync(workspace, partner.Name, origin.Day, [.. entries], cancellationToken).ConfigureAwait(false);
-            }
-        }
-        await DeferAsync(workspace, cohort, known, match, now, cancellationToken).ConfigureAwait(false);
-        var total = results.Aggregate(MembershipResult.None, (sum, r) => sum.Plus(r));
+        var total = await writer.ApplyAsync(workspace, cohort, match.Changes, ChangeOrigin.Postback(now), cancellationToken).ConfigureAwait(false);
+        await pending.RecordAsync(workspace, known, match, now, cancellationToken).ConfigureAwait(false);
         var summary = new PostbackSummary(total.Added, total.Removed, total.Unchanged, match.Unmatched.Count, total.Added + total.Removed);
         Log.Applied(logger, workspace.Value, partner.Name, summary.Added, summary.Removed, summary.Unchanged, summary.Unmatched);
         return summary;
@@ -129,36 +92,6 @@ public sealed partial class PostbackService(
         }
 
         return (auth.Value!.Partner, auth.Value.Workspace, request.Value!);
-    }
-
-    /// <summary>
-    /// Keeps what matched no user for the scheduled resync, and — while the cohort has pending identifiers — marks
-    /// what this postback did apply, so an older pending intent for it is never applied later (only identifiers that
-    /// can have one: <see cref="SupersedeMarks"/>). Cohorts without pending identifiers pay nothing here.
-    /// </summary>
-    private async Task DeferAsync(WorkspaceId workspace, CohortRef cohort, Cohort known, MatchResult match, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (known.HasPending && SupersedeMarks.Needed(match.Matched, known.PendingSince) is { Count: > 0 } marks)
-        {
-            await pending.SupersedeAsync(workspace, cohort, marks, now, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (match.Unmatched.Count > 0)
-        {
-            // Before the rows are written: no pending row may ever exist with PendingSince later than its postback's
-            // start, even if this request dies before it marks the cohort pending (SupersedeMarks relies on it).
-            if (known.PendingSince is { } since ? since > now : !known.HasPending)
-            {
-                await resyncState.LowerPendingSinceAsync(workspace, cohort, now, cancellationToken).ConfigureAwait(false);
-            }
-
-            await pending.RecordAsync(workspace, cohort, match.Unmatched, now, cancellationToken).ConfigureAwait(false);
-            if (!known.HasPending)
-            {
-                // After the rows are written: a resync pass that clears the flag then sees them (see CompleteAsync).
-                await resyncState.MarkPendingAsync(workspace, cohort, cancellationToken).ConfigureAwait(false);
-            }
-        }
     }
 
     private static partial class Log

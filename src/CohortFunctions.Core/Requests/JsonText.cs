@@ -8,7 +8,7 @@ namespace CohortFunctions.Requests;
 /// that .NET refuses to decode; every reader of request strings goes through here so such input is an invalid value
 /// (a 400 or 401 with the usual message), never an exception.
 /// </summary>
-public static class JsonText
+internal static class JsonText
 {
     /// <summary>The string value of <paramref name="element"/>; false when it is not a string or cannot be decoded.</summary>
     public static bool TryGetString(JsonElement element, [NotNullWhen(true)] out string? value)

@@ -3,14 +3,11 @@ using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Resync;
 
-/// <summary>A cohort's resync lease: held by one run at a time, with where that run's pass stands.</summary>
-public sealed record ResyncLease(string Owner, PendingCursor Cursor);
-
 /// <summary>
 /// The resync state kept on a cohort's row (port): cadence, whether identifiers are pending, the lease that keeps
 /// runs from overlapping on one cohort (across instances too), and the cursor of an unfinished pass.
 /// </summary>
-public interface IResyncStateStore
+internal interface IResyncStateStore
 {
     /// <summary>Sets the cadence; false when the cohort does not exist.</summary>
     Task<bool> SetCadenceAsync(WorkspaceId workspace, CohortRef cohort, Cadence cadence, CancellationToken cancellationToken);

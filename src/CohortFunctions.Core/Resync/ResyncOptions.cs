@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace CohortFunctions.Resync;
 
 /// <summary>Deferred matching and the resync timers (section <c>Resync</c>; the timer schedules are top-level settings).</summary>
-public sealed class ResyncOptions
+internal sealed class ResyncOptions
 {
     public const string SectionName = "Resync";
 

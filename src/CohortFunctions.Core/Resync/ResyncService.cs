@@ -1,33 +1,13 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using CohortFunctions.Cohorts;
-using CohortFunctions.DataPoints;
 using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
-using CohortFunctions.Partners;
-using CohortFunctions.Postbacks;
 using CohortFunctions.Results;
-using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CohortFunctions.Resync;
-
-/// <summary>What one resync pass (or the part of it that fit in its budget) did.</summary>
-public sealed record ResyncOutcome(int Retried, int Applied, int Expired, int StillPending, bool Complete)
-{
-    public static ResyncOutcome Nothing { get; } = new(0, 0, 0, 0, true);
-
-    public ResyncOutcome Plus(ResyncOutcome other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        return new(Retried + other.Retried, Applied + other.Applied, Expired + other.Expired, StillPending + other.StillPending, Complete && other.Complete);
-    }
-}
-
-/// <summary>What a timer run did over all due cohorts.</summary>
-public sealed record ResyncRunSummary(int CohortsDue, int CohortsPassed, int CohortsBusy, int CohortsFailed, ResyncOutcome Totals, TimeSpan Elapsed);
 
 /// <summary>
 /// Deferred matching: identifiers that matched no user are retried at each cohort's cadence and applied exactly as
@@ -36,14 +16,13 @@ public sealed record ResyncRunSummary(int CohortsDue, int CohortsPassed, int Coh
 /// Applying is idempotent and pending rows are deleted only after their changes committed, so a pass that dies
 /// half-way is completed by the next one without double counting.
 /// </summary>
-public sealed partial class ResyncService(
+internal sealed partial class ResyncService(
     ICohortStore cohorts,
+    CohortFinder finder,
     IResyncStateStore state,
     IPendingStore pending,
     IdentifierMatcher matcher,
-    IMembershipStore memberships,
-    IDataPointLedger ledger,
-    PartnerCatalog partners,
+    MembershipWriter writer,
     TimeProvider time,
     IOptions<ResyncOptions> options,
     ILogger<ResyncService> logger)
@@ -53,9 +32,9 @@ public sealed partial class ResyncService(
 
     public async Task<Result<Cohort>> SetCadenceAsync(string? workspace, string? partner, string? cohortId, string? cadence, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return Failure.Invalid($"Invalid workspace id: {WorkspaceId.Rule}.");
+            return invalidWorkspace;
         }
 
         if (!Cadences.TryParse(cadence, out var parsed))
@@ -63,29 +42,34 @@ public sealed partial class ResyncService(
             return Failure.Invalid($"cadence must be one of: {Cadences.Allowed}.");
         }
 
-        if (Ref(partner, cohortId) is not { } cohort || !await state.SetCadenceAsync(ws, cohort, parsed.Value, cancellationToken).ConfigureAwait(false))
+        if (!(await finder.FindAsync(ws, partner, cohortId, cancellationToken).ConfigureAwait(false)).TryGetValue(out var found, out var notFound))
         {
-            return NotFound(ws, partner, cohortId);
+            return notFound;
         }
 
-        return (await cohorts.GetAsync(ws, cohort, cancellationToken).ConfigureAwait(false))!;
+        if (!await state.SetCadenceAsync(ws, found.Ref, parsed.Value, cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException("A cohort row vanished after it was read; cohorts are never deleted.");
+        }
+
+        return (await cohorts.GetAsync(ws, found.Ref, cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <summary>Runs a pass on one cohort now, whatever its cadence (the manual resync endpoint).</summary>
     public async Task<Result<ResyncOutcome>> ResyncNowAsync(string? workspace, string? partner, string? cohortId, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return Failure.Invalid($"Invalid workspace id: {WorkspaceId.Rule}.");
+            return invalidWorkspace;
         }
 
-        if (Ref(partner, cohortId) is not { } cohort || await cohorts.GetAsync(ws, cohort, cancellationToken).ConfigureAwait(false) is null)
+        if (!(await finder.FindAsync(ws, partner, cohortId, cancellationToken).ConfigureAwait(false)).TryGetValue(out var found, out var notFound))
         {
-            return NotFound(ws, partner, cohortId);
+            return notFound;
         }
 
         var budget = TimeSpan.FromSeconds(options.Value.RequestBudgetSeconds);
-        var outcome = await PassAsync(ws, cohort, budget, cancellationToken).ConfigureAwait(false);
+        var outcome = await PassAsync(ws, found.Ref, budget, cancellationToken).ConfigureAwait(false);
         return outcome is null
             ? Failure.Conflict("A resync of this cohort is already running; try again when it has finished.")
             : outcome;
@@ -210,47 +194,18 @@ public sealed partial class ResyncService(
         }
 
         // Oldest first, so that for one user the newest intent wins, as it would have in postback order.
-        var changes = live.Select(r => new CohortChange(
-            r.Identifier.Kind == Identifiers.IdentifierKind.ExternalId ? [r.Identifier.Value] : [],
-            r.Identifier.Kind == Identifiers.IdentifierKind.DeviceId ? [r.Identifier.Value] : [],
-            r.Identifier.Kind == Identifiers.IdentifierKind.Alias ? [new Identifiers.UserAlias(r.Identifier.Value, r.Identifier.AliasLabel!)] : [],
-            r.Remove)).ToList();
-        var match = await matcher.MatchAsync(workspace, changes, cancellationToken).ConfigureAwait(false);
+        var match = await matcher.MatchAsync(workspace, [.. live.Select(r => new IdentifierIntent(r.Identifier, r.Remove))], cancellationToken).ConfigureAwait(false);
         var stillUnmatched = match.Unmatched.Select(u => u.Identifier).ToHashSet();
         var matched = live.Where(r => !stillUnmatched.Contains(r.Identifier)).ToList();
         if (match.Changes.Count > 0)
         {
-            await ApplyAsync(workspace, cohort, match.Changes, now, cancellationToken).ConfigureAwait(false);
+            await writer.ApplyAsync(workspace, cohort, match.Changes, ChangeOrigin.Postback(now), cancellationToken).ConfigureAwait(false);
         }
 
         // Only after the changes committed: a pass that dies before this point re-applies them, which changes nothing.
         await pending.DeleteAsync(workspace, cohort, matched, cancellationToken).ConfigureAwait(false);
         return new ResyncOutcome(live.Count, matched.Count, expired.Count, live.Count - matched.Count, true);
     }
-
-    private async Task ApplyAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<MembershipChange> changes, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var origin = new ChangeOrigin(Guid.NewGuid().ToString("N"), DateOnly.FromDateTime(now.UtcDateTime), CountsDataPoints: true);
-        var entries = new ConcurrentBag<DataPointEntry>();
-        await Parallel.ForEachAsync(
-            changes.GroupBy(c => c.User.Shard),
-            new ParallelOptions { MaxDegreeOfParallelism = UserId.ShardCount, CancellationToken = cancellationToken },
-            async (shard, ct) =>
-            {
-                var (_, dataPoints) = await memberships.ApplyAsync(workspace, cohort, shard.Key, [.. shard], origin, ct).ConfigureAwait(false);
-                foreach (var entry in dataPoints)
-                {
-                    entries.Add(entry);
-                }
-            }).ConfigureAwait(false);
-        await ledger.RecordAsync(workspace, cohort.Partner, origin.Day, [.. entries], cancellationToken).ConfigureAwait(false);
-    }
-
-    private CohortRef? Ref(string? partner, string? cohortId) =>
-        partners.TryGet(partner, out var configured) && !string.IsNullOrEmpty(cohortId) ? new CohortRef(configured.Name, cohortId) : null;
-
-    private static Failure NotFound(WorkspaceId workspace, string? partner, string? cohortId) =>
-        Failure.NotFound($"No cohort '{cohortId}' of partner '{partner}' in workspace '{workspace}'.");
 
     private static partial class Log
     {

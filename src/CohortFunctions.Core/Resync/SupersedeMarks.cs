@@ -10,7 +10,7 @@ namespace CohortFunctions.Resync;
 /// identifier that matches now and whose row was last written well before that time matched at every postback since:
 /// it has no pending row, and marking it would be a wasted write. Everything else is marked, as before.
 /// </summary>
-public static class SupersedeMarks
+internal static class SupersedeMarks
 {
     /// <summary>
     /// Slack for the clocks of different instances and for the time between a request taking its start time and its

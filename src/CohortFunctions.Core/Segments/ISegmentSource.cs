@@ -7,60 +7,11 @@ namespace CohortFunctions.Segments;
 /// Sorted id streams a segment is evaluated over, one user shard at a time: a cohort's members, and every user of
 /// the workspace (the universe of <c>excludes</c>). Both stream in user id order, a storage page at a time.
 /// </summary>
-public interface ISegmentSource
+internal interface ISegmentSource
 {
     /// <summary>Member user ids of <paramref name="cohort"/> in <paramref name="shard"/>, after <paramref name="after"/>.</summary>
     IAsyncEnumerable<string> MembersAsync(WorkspaceId workspace, CohortRef cohort, char shard, string? after, int pageSize, CancellationToken cancellationToken);
 
     /// <summary>Every user id of the workspace in <paramref name="shard"/>, after <paramref name="after"/>.</summary>
     IAsyncEnumerable<string> UsersAsync(WorkspaceId workspace, char shard, string? after, int pageSize, CancellationToken cancellationToken);
-}
-
-/// <summary>
-/// Turns a filter into a stream of the qualifying user ids of one shard. <c>excludes</c> inside an <c>and</c> with a
-/// positive condition is a difference against that condition, so "A and not B" reads A and B, never every user.
-/// </summary>
-public sealed class SegmentEvaluator(ISegmentSource source)
-{
-    public IAsyncEnumerable<string> Evaluate(
-        WorkspaceId workspace,
-        SegmentFilter filter,
-        char shard,
-        string? after,
-        int pageSize,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        IAsyncEnumerable<string> Members(CohortRef cohort) => source.MembersAsync(workspace, cohort, shard, after, pageSize, cancellationToken);
-        IAsyncEnumerable<string> Universe() => source.UsersAsync(workspace, shard, after, pageSize, cancellationToken);
-
-        IAsyncEnumerable<string> Compile(SegmentFilter node) => node switch
-        {
-            IncludesFilter includes => Members(includes.Cohort),
-            ExcludesFilter excludes => SortedStreams.Except(Universe(), Members(excludes.Cohort), cancellationToken),
-            OrFilter or => or.Filters.Count == 1 ? Compile(or.Filters[0]) : SortedStreams.Union([.. or.Filters.Select(Compile)], cancellationToken),
-            AndFilter and => CompileAnd(and),
-            _ => throw new ArgumentOutOfRangeException(nameof(node), node, "Unknown filter."),
-        };
-
-        IAsyncEnumerable<string> CompileAnd(AndFilter and)
-        {
-            var positives = and.Filters.Where(f => f is not ExcludesFilter).Select(Compile).ToList();
-            var negatives = and.Filters.OfType<ExcludesFilter>().Select(e => Members(e.Cohort)).ToList();
-            var kept = positives.Count switch
-            {
-                0 => Universe(),
-                1 => positives[0],
-                _ => SortedStreams.Intersect(positives, cancellationToken),
-            };
-            return negatives.Count switch
-            {
-                0 => kept,
-                1 => SortedStreams.Except(kept, negatives[0], cancellationToken),
-                _ => SortedStreams.Except(kept, SortedStreams.Union(negatives, cancellationToken), cancellationToken),
-            };
-        }
-
-        return Compile(filter);
-    }
 }

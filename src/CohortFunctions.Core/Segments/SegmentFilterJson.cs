@@ -11,7 +11,7 @@ namespace CohortFunctions.Segments;
 /// <c>{"includes": {"partner": "amplitude", "cohort_id": "abc123"}}</c>, <c>{"excludes": {...}}</c>,
 /// <c>{"and": [f, ...]}</c>, <c>{"or": [f, ...]}</c>. Errors name the place in the tree, e.g. <c>filter.and[1]</c>.
 /// </summary>
-public static class SegmentFilterJson
+internal static class SegmentFilterJson
 {
     /// <summary>Deepest nesting accepted.</summary>
     public const int MaxDepth = 8;

@@ -9,20 +9,11 @@ using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Segments;
 
-/// <summary>One group of the segment filter dropdown: a partner's cohorts, e.g. "Amplitude Cohorts".</summary>
-public sealed record CohortFilterGroup(string Partner, string FilterName, IReadOnlyList<(string CohortId, string DisplayName)> Cohorts);
-
-/// <summary>A segment with its current size.</summary>
-public sealed record SegmentView(Segment Segment, long Size);
-
-/// <summary>A page of a segment's users, as a campaign sender walks them.</summary>
-public sealed record SegmentUsersPage(IReadOnlyList<UserSummary> Users, string? Continuation);
-
 /// <summary>
 /// Segments over partner cohorts: the filter dropdown, saved segments, their size and their export. Evaluation
 /// streams shard by shard in user id order, so memory is bounded by the page size and a walk returns each user once.
 /// </summary>
-public sealed class SegmentService(
+internal sealed class SegmentService(
     ISegmentStore segments,
     ICohortStore cohorts,
     IMembershipStore memberships,
@@ -33,17 +24,15 @@ public sealed class SegmentService(
 {
     public const int MaxNameLength = 200;
 
-    public const int MaxPageSize = 1000;
-
     private const int StreamPageSize = 1000;
 
     private const int SizeParallelism = 4;
 
     public async Task<Result<IReadOnlyList<CohortFilterGroup>>> CohortFiltersAsync(string? workspace, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return InvalidWorkspace();
+            return invalidWorkspace;
         }
 
         var all = await cohorts.ListAsync(ws, cancellationToken).ConfigureAwait(false);
@@ -62,9 +51,9 @@ public sealed class SegmentService(
 
     public async Task<Result<SegmentView>> CreateAsync(string? workspace, JsonElement body, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return InvalidWorkspace();
+            return invalidWorkspace;
         }
 
         if (Name(body, required: true) is { Failure: { } badName })
@@ -102,9 +91,9 @@ public sealed class SegmentService(
 
     public async Task<Result<IReadOnlyList<SegmentView>>> ListAsync(string? workspace, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return InvalidWorkspace();
+            return invalidWorkspace;
         }
 
         var all = await segments.ListAsync(ws, cancellationToken).ConfigureAwait(false);
@@ -155,9 +144,9 @@ public sealed class SegmentService(
 
     public async Task<Result<bool>> DeleteAsync(string? workspace, string? segmentId, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return InvalidWorkspace();
+            return invalidWorkspace;
         }
 
         if (!Segment.IsId(segmentId) || !await segments.DeleteAsync(ws, segmentId, cancellationToken).ConfigureAwait(false))
@@ -171,14 +160,9 @@ public sealed class SegmentService(
     /// <summary>A page of the segment's users, from <paramref name="continuation"/> on.</summary>
     public async Task<Result<SegmentUsersPage>> UsersAsync(string? workspace, string? segmentId, int? limit, string? continuation, CancellationToken cancellationToken)
     {
-        if (limit is < 1 or > MaxPageSize)
+        if (!MemberPageRequest.Parse(limit, continuation).TryGetValue(out var page, out var invalid))
         {
-            return Failure.Invalid($"limit must be between 1 and {MaxPageSize}.");
-        }
-
-        if (!MemberCursor.TryParse(continuation, out var parsed))
-        {
-            return Failure.Invalid("continuation is not a token from a previous page.");
+            return invalid;
         }
 
         var found = await FindAsync(workspace, segmentId, cancellationToken).ConfigureAwait(false);
@@ -188,9 +172,9 @@ public sealed class SegmentService(
         }
 
         var (ws, segment) = found.Value;
-        var pageSize = limit ?? MaxPageSize;
+        var pageSize = page.PageSize;
         var ids = new List<UserId>(pageSize);
-        var cursor = parsed.Value;
+        var cursor = page.Cursor;
         string? next = null;
         while (cursor.ShardIndex < UserId.ShardCount && next is null)
         {
@@ -219,9 +203,9 @@ public sealed class SegmentService(
     /// </summary>
     public async Task<Result<long>> PreviewSizeAsync(string? workspace, JsonElement body, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return InvalidWorkspace();
+            return invalidWorkspace;
         }
 
         if (!body.TryGetProperty("filter", out var filterElement))
@@ -267,9 +251,9 @@ public sealed class SegmentService(
 
     private async Task<Result<(WorkspaceId Workspace, Segment Segment)>> FindAsync(string? workspace, string? segmentId, CancellationToken cancellationToken)
     {
-        if (!WorkspaceId.TryParse(workspace, out var ws))
+        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
-            return InvalidWorkspace();
+            return invalidWorkspace;
         }
 
         var segment = Segment.IsId(segmentId) ? await segments.GetAsync(ws, segmentId, cancellationToken).ConfigureAwait(false) : null;
@@ -312,8 +296,6 @@ public sealed class SegmentService(
             ? Result.Success<string?>(name)
             : Failure.Invalid($"name must be a non-empty string of at most {MaxNameLength} characters.");
     }
-
-    private static Failure InvalidWorkspace() => Failure.Invalid($"Invalid workspace id: {WorkspaceId.Rule}.");
 
     private static Failure NotFound(string? segmentId) => Failure.NotFound($"No segment '{segmentId}'.");
 }

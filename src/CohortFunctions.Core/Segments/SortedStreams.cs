@@ -6,7 +6,7 @@ namespace CohortFunctions.Segments;
 /// Set operations over streams of ids sorted ordinally and free of duplicates, merging as they read: memory is one
 /// item (plus the source's page) per stream, however long the streams are.
 /// </summary>
-public static class SortedStreams
+internal static class SortedStreams
 {
     public static async IAsyncEnumerable<string> Union(IReadOnlyList<IAsyncEnumerable<string>> sources, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

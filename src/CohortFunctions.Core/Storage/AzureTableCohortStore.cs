@@ -122,7 +122,7 @@ internal sealed class AzureTableCohortStore(StorageTables tables) : ICohortStore
         var table = await Table(cancellationToken).ConfigureAwait(false);
         await foreach (var entity in table.QueryAsync<CohortEntity>(e => e.HasPending == true || e.ResyncInProgress == true, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (WorkspaceId.TryParse(entity.PartitionKey, out var workspace))
+            if (WorkspaceId.Parse(entity.PartitionKey).TryGetValue(out var workspace, out _))
             {
                 yield return (workspace, entity.ToCohort());
             }
@@ -199,7 +199,7 @@ internal sealed class AzureTableCohortStore(StorageTables tables) : ICohortStore
             }
         }
 
-        throw new RequestFailedException(503, $"The cohort row kept changing while its resync pass completed ({partition}/{row}).");
+        throw new ContentionException($"The cohort row kept changing while its resync pass completed ({partition}/{row}).");
     }
 
     public Task ReleaseAsync(WorkspaceId workspace, CohortRef cohort, ResyncLease lease, CancellationToken cancellationToken)
@@ -273,73 +273,8 @@ internal sealed class AzureTableCohortStore(StorageTables tables) : ICohortStore
             }
         }
 
-        throw new RequestFailedException(503, $"The cohort row kept changing under concurrent writers ({partition}/{row}).");
+        throw new ContentionException($"The cohort row kept changing under concurrent writers ({partition}/{row}).");
     }
 
     private ValueTask<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(tables.Names.Cohorts, cancellationToken);
-}
-
-/// <summary>Storage shape of a cohort row.</summary>
-internal sealed class CohortEntity : ITableEntity
-{
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
-    public string Partner { get; set; } = "";
-
-    /// <summary>The raw cohort id (the row key holds its encoded form).</summary>
-    public string CohortId { get; set; } = "";
-
-    public string Name { get; set; } = "";
-
-    /// <summary>False while the cohort is only known from postbacks and carries its id as name.</summary>
-    public bool Named { get; set; }
-
-    public DateTimeOffset CreatedAt { get; set; }
-
-    public DateTimeOffset? LastSyncedAt { get; set; }
-
-    public string? Cadence { get; set; }
-
-    public bool HasPending { get; set; }
-
-    /// <summary>See <see cref="Cohort.PendingSince"/>: set before the first pending rows are written, only ever moved earlier.</summary>
-    public DateTimeOffset? PendingSince { get; set; }
-
-    public DateTimeOffset? LastResyncAt { get; set; }
-
-    public bool OnceRetryDone { get; set; }
-
-    public string? ResyncCursor { get; set; }
-
-    /// <summary>Set with <see cref="ResyncCursor"/>: Table Storage filters cannot test a property for null.</summary>
-    public bool ResyncInProgress { get; set; }
-
-    public string? LeaseOwner { get; set; }
-
-    public DateTimeOffset? LeaseUntil { get; set; }
-
-    public static CohortEntity New(CohortRef cohort, string name, bool named, DateTimeOffset createdAt) => new()
-    {
-        Partner = cohort.Partner,
-        CohortId = cohort.CohortId,
-        Name = name,
-        Named = named,
-        CreatedAt = createdAt,
-    };
-
-    public Cohort ToCohort() => new(new CohortRef(Partner, CohortId), Name, Named, CreatedAt, LastSyncedAt)
-    {
-        Cadence = Cadences.TryParse(Cadence, out var cadence) ? cadence.Value : Cadences.Default,
-        HasPending = HasPending,
-        PendingSince = PendingSince,
-        LastResyncAt = LastResyncAt,
-        OnceRetryDone = OnceRetryDone,
-        PassInProgress = ResyncInProgress,
-    };
 }

@@ -1,7 +1,5 @@
-using Azure;
 using Azure.Data.Tables;
 using CohortFunctions.DataPoints;
-using CohortFunctions.Memberships;
 using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Storage;
@@ -68,20 +66,4 @@ internal sealed class AzureTableDataPointLedger(StorageTables tables) : IDataPoi
         postbackId.Length > 0 && char.IsAsciiHexDigit(postbackId[0]) ? Convert.ToInt32(postbackId[..1], 16) % Buckets : 0;
 
     private ValueTask<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(tables.Names.DataPoints, cancellationToken);
-}
-
-/// <summary>Storage shape of a ledger row: the effective changes of one membership batch.</summary>
-internal sealed class DataPointEntity : ITableEntity
-{
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
-    public int Count { get; set; }
-
-    public string PostbackId { get; set; } = "";
 }

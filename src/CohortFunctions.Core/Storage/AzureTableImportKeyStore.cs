@@ -41,7 +41,7 @@ internal sealed class AzureTableImportKeyStore(StorageTables tables) : IImportKe
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey lt {to}");
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: [nameof(ImportKeyEntity.Workspace)], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (WorkspaceId.TryParse(entity.GetString(nameof(ImportKeyEntity.Workspace)), out var workspace))
+            if (WorkspaceId.Parse(entity.GetString(nameof(ImportKeyEntity.Workspace))).TryGetValue(out var workspace, out _))
             {
                 workspaces.Add(workspace);
             }
@@ -112,65 +112,4 @@ internal sealed class AzureTableImportKeyStore(StorageTables tables) : IImportKe
     }
 
     private ValueTask<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(tables.Names.ImportKeys, cancellationToken);
-}
-
-/// <summary>Storage shape of both rows of a data import key.</summary>
-internal sealed class ImportKeyEntity : ITableEntity
-{
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
-    public string KeyId { get; set; } = "";
-
-    public string Workspace { get; set; } = "";
-
-    public string Partner { get; set; } = "";
-
-    public string KeyHint { get; set; } = "";
-
-    public string SecretHash { get; set; } = "";
-
-    public DateTimeOffset CreatedAt { get; set; }
-
-    public DateTimeOffset? InvalidatedAt { get; set; }
-
-    public DateTimeOffset? LastUsedAt { get; set; }
-
-    public static ImportKeyEntity Lookup(StoredImportKey key)
-    {
-        var (partition, row) = StorageKeys.ImportKeyByHash(key.SecretHash);
-        return From(key, partition, row);
-    }
-
-    public static ImportKeyEntity Listing(StoredImportKey key) =>
-        From(key, StorageKeys.ImportKeyListing(key.Key.Workspace, key.Key.Partner), key.Key.KeyId);
-
-    public StoredImportKey ToStored()
-    {
-        var workspace = WorkspaceId.TryParse(Workspace, out var ws)
-            ? ws
-            : throw new InvalidDataException($"Stored import key {KeyId} has an invalid workspace id.");
-        return new StoredImportKey(
-            new DataImportKey(KeyId, workspace, Partner, KeyHint, CreatedAt, InvalidatedAt, LastUsedAt),
-            SecretHash);
-    }
-
-    private static ImportKeyEntity From(StoredImportKey key, string partition, string row) => new()
-    {
-        PartitionKey = partition,
-        RowKey = row,
-        KeyId = key.Key.KeyId,
-        Workspace = key.Key.Workspace.Value,
-        Partner = key.Key.Partner,
-        KeyHint = key.Key.KeyHint,
-        SecretHash = key.SecretHash,
-        CreatedAt = key.Key.CreatedAt,
-        InvalidatedAt = key.Key.InvalidatedAt,
-        LastUsedAt = key.Key.LastUsedAt,
-    };
 }

@@ -4,7 +4,6 @@ using Azure.Data.Tables;
 using CohortFunctions.Cohorts;
 using CohortFunctions.DataPoints;
 using CohortFunctions.Maintenance;
-using CohortFunctions.Memberships;
 using CohortFunctions.Resync;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
@@ -27,7 +26,7 @@ internal sealed class AzureTableMaintenanceStore(StorageTables tables, IDataPoin
                 && e.PartitionKey != maintenancePartition,
             cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (WorkspaceId.TryParse(entity.PartitionKey, out var workspace))
+            if (WorkspaceId.Parse(entity.PartitionKey).TryGetValue(out var workspace, out _))
             {
                 yield return (workspace, entity.ToCohort(), entity.PartitionKey + "\n" + entity.RowKey);
             }

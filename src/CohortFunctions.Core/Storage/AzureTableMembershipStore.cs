@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using CohortFunctions.Cohorts;
+using CohortFunctions.DataPoints;
 using CohortFunctions.Memberships;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
@@ -19,7 +20,7 @@ namespace CohortFunctions.Storage;
 /// changes, guarded by ETags; a concurrent change makes it fail and it is rebuilt again.
 /// </para>
 /// </summary>
-internal sealed class AzureTableMembershipStore(StorageTables tables, ICohortStore cohorts, TimeProvider time) : IMembershipStore, IUserMemberships
+internal sealed class AzureTableMembershipStore(StorageTables tables, TimeProvider time) : IMembershipStore
 {
     /// <summary>A transaction holds at most 100 operations: 99 member changes and their delta row.</summary>
     private const int ChunkSize = 99;
@@ -135,40 +136,6 @@ internal sealed class AzureTableMembershipStore(StorageTables tables, ICohortSto
         return new MemberPage(members, null);
     }
 
-    public async Task<IReadOnlyList<CohortRef>> CohortsOfAsync(WorkspaceId workspace, UserId user, CancellationToken cancellationToken)
-    {
-        var all = await cohorts.ListAsync(workspace, cancellationToken).ConfigureAwait(false);
-        var found = new ConcurrentBag<CohortRef>();
-        await Parallel.ForEachAsync(all, Parallelism(cancellationToken), async (cohort, ct) =>
-        {
-            if (await IsMemberAsync(workspace, cohort.Ref, user, ct).ConfigureAwait(false))
-            {
-                found.Add(cohort.Ref);
-            }
-        }).ConfigureAwait(false);
-        return [.. found.OrderBy(c => c.Partner, StringComparer.Ordinal).ThenBy(c => c.CohortId, StringComparer.Ordinal)];
-    }
-
-    public async Task RemoveFromAllAsync(WorkspaceId workspace, UserId user, CancellationToken cancellationToken)
-    {
-        var origin = ChangeOrigin.Maintenance(Today());
-        foreach (var cohort in await CohortsOfAsync(workspace, user, cancellationToken).ConfigureAwait(false))
-        {
-            await ApplyAsync(workspace, cohort, user.Shard, [new MembershipChange(user, Add: false)], origin, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    public async Task MoveAllAsync(WorkspaceId workspace, UserId source, UserId target, CancellationToken cancellationToken)
-    {
-        var origin = ChangeOrigin.Maintenance(Today());
-        foreach (var cohort in await CohortsOfAsync(workspace, source, cancellationToken).ConfigureAwait(false))
-        {
-            // Target first: a crash in between leaves both as members, never neither; repeating completes the move.
-            await ApplyAsync(workspace, cohort, target.Shard, [new MembershipChange(target, Add: true)], origin, cancellationToken).ConfigureAwait(false);
-            await ApplyAsync(workspace, cohort, source.Shard, [new MembershipChange(source, Add: false)], origin, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     private async Task<(MembershipResult Result, DataPointEntry? Entry, bool GuessedRight)> ApplyChunkAsync(
         TableClient table,
         string partition,
@@ -227,7 +194,7 @@ internal sealed class AzureTableMembershipStore(StorageTables tables, ICohortSto
 
             if (attempt >= MaxAttempts)
             {
-                throw new MembershipContentionException(
+                throw new ContentionException(
                     $"Membership changes in one shard kept conflicting with concurrent writers after {MaxAttempts} attempts.");
             }
         }
@@ -283,51 +250,5 @@ internal sealed class AzureTableMembershipStore(StorageTables tables, ICohortSto
     private static ParallelOptions Parallelism(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken };
 
-    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-
     private ValueTask<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(tables.Names.Memberships, cancellationToken);
-}
-
-/// <summary>Storage shape of a member row: its key is the membership.</summary>
-internal sealed class MemberEntity : ITableEntity
-{
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
-    public DateTimeOffset AddedAt { get; set; }
-
-    public static MemberEntity For(string partition, UserId user, DateTimeOffset at) =>
-        new() { PartitionKey = partition, RowKey = user.Value, AddedAt = at };
-}
-
-/// <summary>
-/// Storage shape of a shard's count rows: the compacted <see cref="Count"/> (row <c>~count</c>) and the deltas
-/// (rows <c>~delta|batch</c>) committed with each batch, carrying the data points that batch counted.
-/// </summary>
-internal sealed class MemberCountEntity : ITableEntity
-{
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
-    public long? Count { get; set; }
-
-    public int? Delta { get; set; }
-
-    public int? DataPoints { get; set; }
-
-    public string? Day { get; set; }
-
-    public string? Partner { get; set; }
-
-    public string? PostbackId { get; set; }
 }

@@ -13,7 +13,7 @@ namespace CohortFunctions.Storage;
 /// <summary>Pending identifiers in Table Storage (table <c>pending</c>).</summary>
 internal sealed class AzureTablePendingStore(StorageTables tables) : IPendingStore
 {
-    public async Task RecordAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<UnmatchedIdentifier> unmatched, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task RecordAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<IdentifierIntent> unmatched, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(unmatched);
         await UpsertAsync(workspace, cohort, [.. unmatched.Select(u => PendingEntity.For(u.Identifier, u.Remove, at, superseded: false))], cancellationToken).ConfigureAwait(false);
@@ -137,54 +137,4 @@ internal sealed class AzureTablePendingStore(StorageTables tables) : IPendingSto
     }
 
     private ValueTask<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(tables.Names.Pending, cancellationToken);
-}
-
-/// <summary>Storage shape of a pending identifier row.</summary>
-internal sealed class PendingEntity : ITableEntity
-{
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
-    /// <summary>x (external id), d (device id) or a (alias).</summary>
-    public string Kind { get; set; } = "";
-
-    public string Value { get; set; } = "";
-
-    public string? AliasLabel { get; set; }
-
-    public bool Remove { get; set; }
-
-    public DateTimeOffset At { get; set; }
-
-    /// <summary>A tombstone: a later postback applied this identifier, so no older intent may be applied.</summary>
-    public bool Superseded { get; set; }
-
-    public static PendingEntity For(Identifier identifier, bool remove, DateTimeOffset at, bool superseded) => new()
-    {
-        Kind = identifier.Kind switch
-        {
-            IdentifierKind.ExternalId => "x",
-            IdentifierKind.DeviceId => "d",
-            _ => "a",
-        },
-        Value = identifier.Value,
-        AliasLabel = identifier.AliasLabel,
-        Remove = remove,
-        At = at,
-        Superseded = superseded,
-    };
-
-    public Identifier ToIdentifier() => Kind switch
-    {
-        "x" => Identifier.External(Value),
-        "d" => Identifier.Device(Value),
-        _ => Identifier.Alias(new UserAlias(Value, AliasLabel ?? "")),
-    };
-
-    public PendingIdentifier ToPending() => new(ToIdentifier(), Remove, At, Superseded, ETag);
 }

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Azure.Data.Tables;
-using CohortFunctions.Identifiers;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 
@@ -27,19 +25,4 @@ internal sealed class AzureTableUserProfileReader(StorageTables tables) : IUserP
         }).ConfigureAwait(false);
         return found;
     }
-}
-
-/// <summary>Column names and encodings of the user profile row that more than one reader relies on.</summary>
-internal static class UserColumns
-{
-    public const string ExternalId = "ExternalId";
-
-    public const string Aliases = "Aliases";
-
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    public static IReadOnlyList<UserAlias> ReadAliases(string? json) =>
-        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<UserAlias>>(json, Json) ?? [];
-
-    public static string WriteAliases(IReadOnlyList<UserAlias> aliases) => JsonSerializer.Serialize(aliases, Json);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using CohortFunctions.Identifiers;
@@ -141,68 +140,4 @@ internal sealed class AzureTableUserStore(StorageTables tables, TimeProvider tim
     private ValueTask<TableClient> Users(CancellationToken cancellationToken) => tables.GetAsync(tables.Names.Users, cancellationToken);
 
     private ValueTask<TableClient> Identifiers(CancellationToken cancellationToken) => tables.GetAsync(tables.Names.Identifiers, cancellationToken);
-}
-
-/// <summary>
-/// Storage shape of a user profile row. <see cref="ExternalId"/> and <see cref="Aliases"/> are also read by
-/// <see cref="AzureTableUserProfileReader"/> (names and encoding in <see cref="UserColumns"/>).
-/// </summary>
-internal sealed class UserEntity : ITableEntity
-{
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
-    public string? ExternalId { get; set; }
-
-    /// <summary>JSON array of strings (<see cref="UserProfileColumns"/>).</summary>
-    public string DeviceIds { get; set; } = "[]";
-
-    /// <summary>JSON array of <c>{"alias_name", "alias_label"}</c> (<see cref="UserColumns"/>).</summary>
-    public string Aliases { get; set; } = "[]";
-
-    public bool WasAnonymous { get; set; }
-
-    public DateTimeOffset CreatedAt { get; set; }
-
-    public DateTimeOffset UpdatedAt { get; set; }
-
-    public static UserEntity From(UserProfile profile, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(profile);
-        var (partition, row) = StorageKeys.User(profile.Workspace, profile.UserId);
-        return new UserEntity
-        {
-            PartitionKey = partition,
-            RowKey = row,
-            ExternalId = profile.ExternalId,
-            DeviceIds = UserProfileColumns.WriteDeviceIds(profile.DeviceIds),
-            Aliases = UserColumns.WriteAliases(profile.Aliases),
-            WasAnonymous = profile.WasAnonymous,
-            CreatedAt = profile.CreatedAt,
-            UpdatedAt = now,
-        };
-    }
-
-    public UserProfile ToProfile(WorkspaceId workspace, UserId user) => new(
-        user,
-        workspace,
-        ExternalId,
-        UserProfileColumns.ReadDeviceIds(DeviceIds),
-        UserColumns.ReadAliases(Aliases),
-        WasAnonymous,
-        CreatedAt);
-}
-
-/// <summary>Encoding of the profile columns only the users feature reads (the shared ones are in <see cref="UserColumns"/>).</summary>
-internal static class UserProfileColumns
-{
-    public static string WriteDeviceIds(IReadOnlyList<string> deviceIds) => JsonSerializer.Serialize(deviceIds);
-
-    public static IReadOnlyList<string> ReadDeviceIds(string? json) =>
-        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json) ?? [];
 }

@@ -1,5 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
 using CohortFunctions.Identifiers;
 using CohortFunctions.Matching;
 using CohortFunctions.Users;
@@ -12,16 +10,8 @@ namespace CohortFunctions.Storage;
 /// The raw identifier is stored too: keys of long identifiers are hashes, and a reader compares the raw value so that
 /// a hash collision can never make one identifier match another's user.
 /// </summary>
-internal sealed class IdentifierEntity : ITableEntity
+internal sealed class IdentifierEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
-
     /// <summary>The owner's <see cref="Users.UserId"/>.</summary>
     public string UserId { get; set; } = "";
 
@@ -62,16 +52,4 @@ internal sealed class IdentifierEntity : ITableEntity
 
     public IdentifierOwner? ToOwner() =>
         Users.UserId.TryParse(UserId, out var user) ? new IdentifierOwner(user, Matchable) { IndexedAt = IndexedAt } : null;
-}
-
-/// <summary>Reads the identifier index: one point read per identifier.</summary>
-internal sealed class AzureTableIdentifierIndex(StorageTables tables) : IIdentifierIndex
-{
-    public async Task<IdentifierOwner?> FindAsync(WorkspaceId workspace, Identifier identifier, CancellationToken cancellationToken)
-    {
-        var table = await tables.GetAsync(tables.Names.Identifiers, cancellationToken).ConfigureAwait(false);
-        var (partition, row) = StorageKeys.Identifier(workspace, identifier);
-        var found = await table.GetEntityIfExistsAsync<IdentifierEntity>(partition, row, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return found.HasValue && found.Value!.Holds(identifier) ? found.Value.ToOwner() : null;
-    }
 }

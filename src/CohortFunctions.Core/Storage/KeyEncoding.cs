@@ -14,7 +14,7 @@ namespace CohortFunctions.Storage;
 /// the raw value, and readers compare it, so a collision can never merge two identifiers.
 /// The output never contains <c>|</c>, which <see cref="StorageKeys"/> uses to join fragments.
 /// </summary>
-public static class KeyEncoding
+internal static class KeyEncoding
 {
     /// <summary>Longest fragment kept readable; two fragments plus a workspace stay under Azurite's 512-character key limit.</summary>
     public const int MaxEncodedLength = 200;

@@ -4,7 +4,7 @@ using Azure;
 namespace CohortFunctions.Storage;
 
 /// <summary>Tells a storage outage or throttling (answered 503, worth a retry) from a bug (answered 500).</summary>
-public static class StorageFailures
+internal static class StorageFailures
 {
     /// <summary>The error code of a request to a table that does not exist (any more): the tables are created again, so retrying helps.</summary>
     public const string TableNotFound = "TableNotFound";
@@ -20,7 +20,7 @@ public static class StorageFailures
             {
                 case RequestFailedException { Status: 0 or 408 or 429 or 500 or 502 or 503 or 504 }:
                 case RequestFailedException { ErrorCode: TableNotFound }:
-                case Memberships.MembershipContentionException:
+                case ContentionException:
                 case HttpRequestException:
                 case SocketException:
                 case TimeoutException:

@@ -13,7 +13,7 @@ namespace CohortFunctions.Storage;
 /// <see cref="KeyEncoding"/>. Every partition of tenant data starts with the workspace id, so one workspace's keys
 /// can never address another's rows.
 /// </summary>
-public static class StorageKeys
+internal static class StorageKeys
 {
     /// <summary>RowKey of a membership partition's compacted member count. Sorts after every user id.</summary>
     public const string MemberCountRow = "~count";
@@ -57,14 +57,7 @@ public static class StorageKeys
     /// </summary>
     public static (string PartitionKey, string RowKey) Identifier(WorkspaceId workspace, Identifier identifier)
     {
-        ArgumentNullException.ThrowIfNull(identifier);
-        var row = identifier.Kind switch
-        {
-            IdentifierKind.ExternalId => Join("x", KeyEncoding.Encode(identifier.Value)),
-            IdentifierKind.DeviceId => Join("d", KeyEncoding.Encode(identifier.Value)),
-            IdentifierKind.Alias => Join("a", KeyEncoding.Encode(identifier.AliasLabel ?? ""), KeyEncoding.Encode(identifier.Value)),
-            _ => throw new ArgumentOutOfRangeException(nameof(identifier), identifier.Kind, "Unknown identifier kind."),
-        };
+        var row = IdentifierRow(identifier);
         return (Join(workspace.Value, row), row);
     }
 
@@ -131,21 +124,32 @@ public static class StorageKeys
         return Join(workspace.Value, cohort.Partner, KeyEncoding.Encode(cohort.CohortId), bucket.ToString("x", CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The row of one pending identifier within its cohort: kind and encoded value(s).</summary>
-    public static string PendingRow(Identifier identifier)
-    {
-        ArgumentNullException.ThrowIfNull(identifier);
-        return identifier.Kind switch
-        {
-            IdentifierKind.ExternalId => Join("x", KeyEncoding.Encode(identifier.Value)),
-            IdentifierKind.DeviceId => Join("d", KeyEncoding.Encode(identifier.Value)),
-            IdentifierKind.Alias => Join("a", KeyEncoding.Encode(identifier.AliasLabel ?? ""), KeyEncoding.Encode(identifier.Value)),
-            _ => throw new ArgumentOutOfRangeException(nameof(identifier), identifier.Kind, "Unknown identifier kind."),
-        };
-    }
+    /// <summary>The row of one pending identifier within its cohort: the identifier's own row key, as in the index.</summary>
+    public static string PendingRow(Identifier identifier) => IdentifierRow(identifier);
 
     /// <summary>The row holding the maintenance timer's progress (a partition no workspace id can take).</summary>
     public static (string PartitionKey, string RowKey) MaintenanceCursor => ("~maintenance", "cursor");
+
+    /// <summary>
+    /// The code of an identifier's kind in keys and rows: <c>x</c> (external id), <c>d</c> (device id), <c>a</c> (alias).
+    /// </summary>
+    public static string KindCode(IdentifierKind kind) => kind switch
+    {
+        IdentifierKind.ExternalId => "x",
+        IdentifierKind.DeviceId => "d",
+        IdentifierKind.Alias => "a",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown identifier kind."),
+    };
+
+    /// <summary>An identifier without its workspace: kind code and encoded value, the alias label before its name.</summary>
+    private static string IdentifierRow(Identifier identifier)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        var code = KindCode(identifier.Kind);
+        return identifier.Kind == IdentifierKind.Alias
+            ? Join(code, KeyEncoding.Encode(identifier.AliasLabel ?? ""), KeyEncoding.Encode(identifier.Value))
+            : Join(code, KeyEncoding.Encode(identifier.Value));
+    }
 
     private static string Join(params ReadOnlySpan<string> fragments) => string.Join(Separator, fragments);
 }

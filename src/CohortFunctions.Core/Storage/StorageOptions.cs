@@ -6,7 +6,7 @@ namespace CohortFunctions.Storage;
 /// Where the app keeps its tables. Set exactly one of <see cref="ConnectionString"/> (Azurite, or an account key)
 /// and <see cref="TableServiceUri"/> (managed identity through <c>DefaultAzureCredential</c>, as deployed to Azure).
 /// </summary>
-public sealed class StorageOptions : IValidatableObject
+internal sealed class StorageOptions : IValidatableObject
 {
     public const string SectionName = "Storage";
 

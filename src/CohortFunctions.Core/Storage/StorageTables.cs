@@ -11,7 +11,7 @@ namespace CohortFunctions.Storage;
 /// The table clients of the app. Tables are created once per process, at start (see <see cref="TableProvisioner"/>)
 /// or on first use if storage was not reachable then; never per request.
 /// </summary>
-public sealed partial class StorageTables
+internal sealed partial class StorageTables
 {
     private readonly TableServiceClient _service;
     private readonly ILogger<StorageTables> _logger;

@@ -1,13 +1,9 @@
-using CohortFunctions.Identifiers;
 using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Users;
 
-/// <summary>What listings and exports show of a user.</summary>
-public sealed record UserSummary(UserId UserId, string? ExternalId, IReadOnlyList<UserAlias> Aliases);
-
 /// <summary>Reads the profiles behind a page of user ids (point reads in parallel; missing users are left out).</summary>
-public interface IUserProfileReader
+internal interface IUserProfileReader
 {
     Task<IReadOnlyDictionary<UserId, UserSummary>> GetSummariesAsync(WorkspaceId workspace, IReadOnlyCollection<UserId> users, CancellationToken cancellationToken);
 }

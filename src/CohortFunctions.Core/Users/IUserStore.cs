@@ -3,37 +3,12 @@ using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Users;
 
-/// <summary>A profile as read, with the version a conditional write must name.</summary>
-public sealed record StoredUser(UserProfile Profile, string Version);
-
-/// <summary>An identifier index row as read (or just written), with the version a conditional change must name.</summary>
-public sealed record IndexedIdentifier(UserId Owner, bool Matchable, string Version);
-
-/// <summary>What an attempt to add an identifier index row found.</summary>
-public enum ClaimStatus
-{
-    /// <summary>The row was added: the identifier is the owner's now.</summary>
-    Added,
-
-    /// <summary>A row for the identifier exists (its owner may be the claimant itself).</summary>
-    Held,
-
-    /// <summary>A row existed when the add was refused but was gone when read: try again.</summary>
-    Vanished,
-
-    /// <summary>The row's key is taken by a different identifier (a hash collision): the identifier cannot be indexed.</summary>
-    Collision,
-}
-
-/// <summary>The outcome of <see cref="IUserStore.AddIdentifierAsync"/>; <see cref="Row"/> is set for Added and Held.</summary>
-public sealed record IdentifierClaim(ClaimStatus Status, IndexedIdentifier? Row);
-
 /// <summary>
 /// User profiles and the identifier index rows that point at them (port; <c>AzureTableUserStore</c> is the adapter).
 /// Every write is conditional or create-only, so <see cref="UserService"/> can order its steps to stay consistent
 /// under concurrency and crashes: profile first, then index rows; index rows released before a profile is deleted.
 /// </summary>
-public interface IUserStore
+internal interface IUserStore
 {
     Task<StoredUser?> GetAsync(WorkspaceId workspace, UserId user, CancellationToken cancellationToken);
 

@@ -7,7 +7,7 @@ namespace CohortFunctions.Users;
 /// The platform's own id of a user (like Braze's <c>braze_id</c>): 20 random lower-case hex characters. Its first
 /// character is the user's shard, which spreads users and cohort memberships over 16 partitions each.
 /// </summary>
-public readonly record struct UserId
+internal readonly record struct UserId
 {
     public const int Length = 20;
 

@@ -9,7 +9,7 @@ namespace CohortFunctions.Users;
 /// cannot guarantee that (100 ids of 1,024 characters are already 100 KiB, and JSON escapes some characters to six),
 /// so the stored JSON length is capped too.
 /// </summary>
-public static class UserLimits
+internal static class UserLimits
 {
     public const int MaxDeviceIds = 100;
 

@@ -7,7 +7,7 @@ namespace CohortFunctions.Users;
 /// A user of the platform. Anonymous while it has no external id; once identified it never becomes anonymous
 /// again, and its device ids stop matching postbacks (<see cref="WasAnonymous"/> remembers where it came from).
 /// </summary>
-public sealed record UserProfile(
+internal sealed record UserProfile(
     UserId UserId,
     WorkspaceId Workspace,
     string? ExternalId,

@@ -1,5 +1,5 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
+using CohortFunctions.Results;
 
 namespace CohortFunctions.Workspaces;
 
@@ -7,25 +7,20 @@ namespace CohortFunctions.Workspaces;
 /// A tenant of the platform. Workspaces are created implicitly by the first key generated for them; the id is
 /// also a safe Table Storage key fragment because of its restricted alphabet.
 /// </summary>
-public readonly partial record struct WorkspaceId
+internal readonly partial record struct WorkspaceId
 {
+    public const string Rule = "a workspace id is 1-63 characters of a-z, 0-9 and '-', starting with a letter or digit";
+
+    /// <summary>What every endpoint answers for a workspace id that breaks <see cref="Rule"/>.</summary>
+    public const string InvalidMessage = "Invalid workspace id: " + Rule + ".";
+
     private WorkspaceId(string value) => Value = value;
 
     public string Value { get; }
 
-    public const string Rule = "a workspace id is 1-63 characters of a-z, 0-9 and '-', starting with a letter or digit";
-
-    public static bool TryParse([NotNullWhen(true)] string? value, out WorkspaceId id)
-    {
-        if (value is not null && Pattern().IsMatch(value))
-        {
-            id = new WorkspaceId(value);
-            return true;
-        }
-
-        id = default;
-        return false;
-    }
+    /// <summary>The workspace id in <paramref name="value"/>, or the invalid-request failure every endpoint answers.</summary>
+    public static Result<WorkspaceId> Parse(string? value) =>
+        value is not null && Pattern().IsMatch(value) ? new WorkspaceId(value) : Failure.Invalid(InvalidMessage);
 
     public override string ToString() => Value;
 

@@ -7,17 +7,17 @@ using Microsoft.Azure.Functions.Worker;
 namespace CohortFunctions.App.Functions;
 
 /// <summary>The operator's view of imported cohorts (management API, function key).</summary>
-public sealed class CohortManagementFunctions(CohortService cohorts)
+internal sealed class CohortManagementFunctions(CohortService cohorts)
 {
     /// <summary>Index of <c>{cohortId}</c> among the segments of <see cref="Routes.CohortMembers"/>.</summary>
     private const int CohortIdSegment = 5;
 
     /// <summary>The listing; each <see cref="CohortView"/> is written as it is (snake_case).</summary>
-    public sealed record CohortsBody(IReadOnlyList<CohortView> Cohorts);
+    internal sealed record CohortsBody(IReadOnlyList<CohortView> Cohorts);
 
-    public sealed record MemberBody(string UserId, string? ExternalId);
+    internal sealed record MemberBody(string UserId, string? ExternalId);
 
-    public sealed record MembersBody(IReadOnlyList<MemberBody> Members, string? Continuation);
+    internal sealed record MembersBody(IReadOnlyList<MemberBody> Members, string? Continuation);
 
     [Function(nameof(ListCohorts))]
     public async Task<IActionResult> ListCohorts(

@@ -10,7 +10,7 @@ namespace CohortFunctions.App.Functions;
 /// The operator console's static files (docs/console.md). Anonymous at the Functions level like <c>/health</c>: they
 /// hold no data; every call the page makes goes to the <c>manage/</c> API with the operator's function key.
 /// </summary>
-public sealed class ConsoleFunctions(ConsoleAssets assets)
+internal sealed class ConsoleFunctions(ConsoleAssets assets)
 {
     /// <summary>
     /// One function for the page (<c>/console</c>, <c>/console/</c>) and its files: a catch-all matches the empty path

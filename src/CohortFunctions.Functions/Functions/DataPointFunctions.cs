@@ -7,11 +7,11 @@ using Microsoft.Azure.Functions.Worker;
 namespace CohortFunctions.App.Functions;
 
 /// <summary>Data points counted for a workspace (management API, function key).</summary>
-public sealed class DataPointFunctions(DataPointService dataPoints)
+internal sealed class DataPointFunctions(DataPointService dataPoints)
 {
-    public sealed record DayBody(string Date, string Partner, long Count);
+    internal sealed record DayBody(string Date, string Partner, long Count);
 
-    public sealed record ReportBody(long Total, IReadOnlyList<DayBody> Days);
+    internal sealed record ReportBody(long Total, IReadOnlyList<DayBody> Days);
 
     [Function(nameof(GetDataPoints))]
     public async Task<IActionResult> GetDataPoints(

@@ -7,9 +7,9 @@ using Microsoft.Azure.Functions.Worker;
 namespace CohortFunctions.App.Functions;
 
 /// <summary><c>GET /health</c>: 200 while table storage answers, 503 otherwise (for load balancers and probes).</summary>
-public sealed class HealthFunction(StorageHealth health)
+internal sealed class HealthFunction(StorageHealth health)
 {
-    public sealed record HealthBody(string Status);
+    internal sealed record HealthBody(string Status);
 
     [Function(nameof(Health))]
     public async Task<IActionResult> Health(

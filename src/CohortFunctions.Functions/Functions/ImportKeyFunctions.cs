@@ -8,13 +8,13 @@ using Microsoft.Extensions.Options;
 namespace CohortFunctions.App.Functions;
 
 /// <summary>The operator's data import keys: generate, list, invalidate (management API, function key).</summary>
-public sealed class ImportKeyFunctions(ImportKeyService keys, IOptions<ApiOptions> api)
+internal sealed class ImportKeyFunctions(ImportKeyService keys, IOptions<ApiOptions> api)
 {
-    public sealed record CreatedKeyBody(string KeyId, string DataImportKey, string Partner, string Workspace, string RestEndpoint, DateTimeOffset CreatedAt);
+    internal sealed record CreatedKeyBody(string KeyId, string DataImportKey, string Partner, string Workspace, string RestEndpoint, DateTimeOffset CreatedAt);
 
-    public sealed record KeyBody(string KeyId, DateTimeOffset CreatedAt, DateTimeOffset? InvalidatedAt, DateTimeOffset? LastUsedAt, string KeyHint);
+    internal sealed record KeyBody(string KeyId, DateTimeOffset CreatedAt, DateTimeOffset? InvalidatedAt, DateTimeOffset? LastUsedAt, string KeyHint);
 
-    public sealed record KeysBody(IReadOnlyList<KeyBody> Keys);
+    internal sealed record KeysBody(IReadOnlyList<KeyBody> Keys);
 
     [Function(nameof(CreateImportKey))]
     public async Task<IActionResult> CreateImportKey(

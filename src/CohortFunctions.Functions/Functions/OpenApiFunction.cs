@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace CohortFunctions.App.Functions;
 
 /// <summary><c>GET /openapi.json</c> (anonymous): the OpenAPI 3.1 description of every endpoint, for integrators' tools.</summary>
-public sealed class OpenApiFunction
+internal sealed class OpenApiFunction
 {
     [Function(nameof(GetOpenApiDocument))]
     public IActionResult GetOpenApiDocument(

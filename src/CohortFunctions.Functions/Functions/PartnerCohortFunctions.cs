@@ -10,11 +10,11 @@ namespace CohortFunctions.App.Functions;
 /// Braze's partner cohort import endpoints, at Braze's paths. Anonymous at the Functions level: the partner API key
 /// and the data import key travel in the body and are checked by <see cref="PartnerAuthenticator"/>.
 /// </summary>
-public sealed class PartnerCohortFunctions(PostbackService postbacks)
+internal sealed class PartnerCohortFunctions(PostbackService postbacks)
 {
-    public sealed record SuccessBody(string Message);
+    internal sealed record SuccessBody(string Message);
 
-    public sealed record ChangesBody(string Message, int Added, int Removed, int Unchanged, int Unmatched, int DataPoints);
+    internal sealed record ChangesBody(string Message, int Added, int Removed, int Unchanged, int Unmatched, int DataPoints);
 
     [Function(nameof(NameCohort))]
     public async Task<IActionResult> NameCohort(

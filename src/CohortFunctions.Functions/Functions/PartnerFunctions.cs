@@ -8,12 +8,12 @@ using Microsoft.Extensions.Options;
 namespace CohortFunctions.App.Functions;
 
 /// <summary>The partners this installation accepts postbacks from (management API, function key).</summary>
-public sealed class PartnerFunctions(PartnerCatalog partners, IOptions<ApiOptions> api)
+internal sealed class PartnerFunctions(PartnerCatalog partners, IOptions<ApiOptions> api)
 {
-    public sealed record PartnerBody(string Partner, string DisplayName, string FilterName);
+    internal sealed record PartnerBody(string Partner, string DisplayName, string FilterName);
 
     /// <summary>The partners and the REST endpoint an operator pastes into each of them (the same for all).</summary>
-    public sealed record PartnersBody(string RestEndpoint, IReadOnlyList<PartnerBody> Partners);
+    internal sealed record PartnersBody(string RestEndpoint, IReadOnlyList<PartnerBody> Partners);
 
     [Function(nameof(ListPartners))]
     public IActionResult ListPartners(

@@ -1,4 +1,5 @@
 using CohortFunctions.App.Http;
+using CohortFunctions.Cohorts;
 using CohortFunctions.Requests;
 using CohortFunctions.Resync;
 using Microsoft.AspNetCore.Http;
@@ -8,14 +9,14 @@ using Microsoft.Azure.Functions.Worker;
 namespace CohortFunctions.App.Functions;
 
 /// <summary>Cadences and manual resync passes of cohorts (management API, function key).</summary>
-public sealed class ResyncFunctions(ResyncService resync)
+internal sealed class ResyncFunctions(ResyncService resync)
 {
     /// <summary>Index of <c>{cohortId}</c> among the path segments of the cohort routes.</summary>
     private const int CohortIdSegment = 5;
 
-    public sealed record ScheduleBody(string Partner, string CohortId, string Cadence, DateTimeOffset? LastResyncAt, DateTimeOffset? NextResyncAt);
+    internal sealed record ScheduleBody(string Partner, string CohortId, string Cadence, DateTimeOffset? LastResyncAt, DateTimeOffset? NextResyncAt);
 
-    public sealed record ResyncBody(int Retried, int Applied, int Expired, int StillPending, bool Complete);
+    internal sealed record ResyncBody(int Retried, int Applied, int Expired, int StillPending, bool Complete);
 
     [Function(nameof(SetCohortSchedule))]
     public async Task<IActionResult> SetCohortSchedule(

@@ -8,25 +8,25 @@ using Microsoft.Azure.Functions.Worker;
 namespace CohortFunctions.App.Functions;
 
 /// <summary>Segments over partner cohorts for campaign targeting (management API, function key).</summary>
-public sealed class SegmentFunctions(SegmentService segments)
+internal sealed class SegmentFunctions(SegmentService segments)
 {
-    public sealed record FilterCohortBody(string CohortId, string DisplayName);
+    internal sealed record FilterCohortBody(string CohortId, string DisplayName);
 
-    public sealed record FilterGroupBody(string Partner, string FilterName, IReadOnlyList<FilterCohortBody> Cohorts);
+    internal sealed record FilterGroupBody(string Partner, string FilterName, IReadOnlyList<FilterCohortBody> Cohorts);
 
-    public sealed record FiltersBody(IReadOnlyList<FilterGroupBody> Filters);
+    internal sealed record FiltersBody(IReadOnlyList<FilterGroupBody> Filters);
 
-    public sealed record SegmentBody(string SegmentId, string Name, JsonNode Filter, long Size, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    internal sealed record SegmentBody(string SegmentId, string Name, JsonNode Filter, long Size, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-    public sealed record SegmentsBody(IReadOnlyList<SegmentBody> Segments);
+    internal sealed record SegmentsBody(IReadOnlyList<SegmentBody> Segments);
 
-    public sealed record SizeBody(long Size);
+    internal sealed record SizeBody(long Size);
 
-    public sealed record UserAliasBody(string AliasName, string AliasLabel);
+    internal sealed record UserAliasBody(string AliasName, string AliasLabel);
 
-    public sealed record SegmentUserBody(string UserId, string? ExternalId, IReadOnlyList<UserAliasBody> Aliases);
+    internal sealed record SegmentUserBody(string UserId, string? ExternalId, IReadOnlyList<UserAliasBody> Aliases);
 
-    public sealed record SegmentUsersBody(IReadOnlyList<SegmentUserBody> Users, string? Continuation);
+    internal sealed record SegmentUsersBody(IReadOnlyList<SegmentUserBody> Users, string? Continuation);
 
     [Function(nameof(ListCohortFilters))]
     public async Task<IActionResult> ListCohortFilters(

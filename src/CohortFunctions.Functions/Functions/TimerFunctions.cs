@@ -9,7 +9,7 @@ namespace CohortFunctions.App.Functions;
 /// The scheduled work: resync passes of due cohorts (every minute by default) and daily maintenance. Schedules come
 /// from the settings <c>ResyncSchedule</c> and <c>MaintenanceSchedule</c> (six-field NCRONTAB).
 /// </summary>
-public sealed partial class TimerFunctions(ResyncService resync, MaintenanceService maintenance, ILogger<TimerFunctions> logger)
+internal sealed partial class TimerFunctions(ResyncService resync, MaintenanceService maintenance, ILogger<TimerFunctions> logger)
 {
     [Function(nameof(ResyncDueCohorts))]
     public async Task ResyncDueCohorts(

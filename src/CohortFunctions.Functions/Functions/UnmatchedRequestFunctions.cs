@@ -14,7 +14,7 @@ namespace CohortFunctions.App.Functions;
 /// requests (<see cref="Routes.NotFound"/> and the <c>...NotAllowed</c> routes), so no request matches one of these
 /// and another function, and the answer does not depend on the order in which a host tries routes.
 /// </summary>
-public sealed class UnmatchedRequestFunctions
+internal sealed class UnmatchedRequestFunctions
 {
     private static readonly IReadOnlyList<(TemplateMatcher Matcher, IReadOnlyList<string> Methods)> Known =
         [.. FunctionCatalog.App.Http

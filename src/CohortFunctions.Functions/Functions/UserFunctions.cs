@@ -7,19 +7,19 @@ using Microsoft.Azure.Functions.Worker;
 namespace CohortFunctions.App.Functions;
 
 /// <summary>The operator's users: create and update, identify, look up, delete (management API, function key). See docs/users.md.</summary>
-public sealed class UserFunctions(UserService users)
+internal sealed class UserFunctions(UserService users)
 {
-    public sealed record EntryErrorBody(int Index, string Message);
+    internal sealed record EntryErrorBody(int Index, string Message);
 
-    public sealed record UpsertedBody(int Created, int Updated, IReadOnlyList<EntryErrorBody> Errors);
+    internal sealed record UpsertedBody(int Created, int Updated, IReadOnlyList<EntryErrorBody> Errors);
 
-    public sealed record IdentifiedBody(int Identified, int Merged, IReadOnlyList<EntryErrorBody> Errors);
+    internal sealed record IdentifiedBody(int Identified, int Merged, IReadOnlyList<EntryErrorBody> Errors);
 
-    public sealed record AliasBody(string AliasName, string AliasLabel);
+    internal sealed record AliasBody(string AliasName, string AliasLabel);
 
-    public sealed record CohortBody(string Partner, string CohortId);
+    internal sealed record CohortBody(string Partner, string CohortId);
 
-    public sealed record UserBody(
+    internal sealed record UserBody(
         string UserId,
         string? ExternalId,
         IReadOnlyList<AliasBody> Aliases,
@@ -67,7 +67,13 @@ public sealed class UserFunctions(UserService users)
     {
         var cancellationToken = RequestDeadline.Token(request);
         ArgumentNullException.ThrowIfNull(request);
-        var found = await users.LookupAsync(workspace, request.Query, cancellationToken).ConfigureAwait(false);
+        var lookup = UserLookupQuery.Parse(request.Query);
+        if (lookup.Failure is { } invalid)
+        {
+            return ApiResponses.From(invalid);
+        }
+
+        var found = await users.LookupAsync(workspace, lookup.Value!, cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(found, d => ApiResponses.Ok(new UserBody(
             d.Profile.UserId.Value,
             d.Profile.ExternalId,

@@ -7,11 +7,11 @@ using Microsoft.Azure.Functions.Worker;
 namespace CohortFunctions.App.Functions;
 
 /// <summary>The workspaces of the installation (management API, function key): a workspace exists once it has a key.</summary>
-public sealed class WorkspaceFunctions(ImportKeyService keys)
+internal sealed class WorkspaceFunctions(ImportKeyService keys)
 {
-    public sealed record WorkspaceBody(string Workspace);
+    internal sealed record WorkspaceBody(string Workspace);
 
-    public sealed record WorkspacesBody(IReadOnlyList<WorkspaceBody> Workspaces);
+    internal sealed record WorkspacesBody(IReadOnlyList<WorkspaceBody> Workspaces);
 
     [Function(nameof(ListWorkspaces))]
     public async Task<IActionResult> ListWorkspaces(

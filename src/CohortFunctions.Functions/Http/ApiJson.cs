@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace CohortFunctions.App.Http;
 
 /// <summary>The JSON conventions of every API of the app: snake_case names, nulls written, strict parsing limits.</summary>
-public static class ApiJson
+internal static class ApiJson
 {
     /// <summary>Requests nested deeper than this are rejected before any handler sees them.</summary>
     public const int MaxDepth = 32;

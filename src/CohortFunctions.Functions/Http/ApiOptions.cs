@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace CohortFunctions.App.Http;
 
 /// <summary>How the app presents itself to callers (section <c>Api</c>).</summary>
-public sealed class ApiOptions
+internal sealed class ApiOptions
 {
     public const string SectionName = "Api";
 

@@ -1,17 +1,10 @@
-using System.Text.Json.Serialization;
 using CohortFunctions.Results;
 using Microsoft.AspNetCore.Http;
 
 namespace CohortFunctions.App.Http;
 
-/// <summary>The error body of every API of the app, Braze's shape: <c>{"message": "..."}</c>.</summary>
-public sealed record ErrorBody(
-    string Message,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Errors = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RequestId = null);
-
 /// <summary>Builds responses; expected failures are mapped to status codes here and only here.</summary>
-public static class ApiResponses
+internal static class ApiResponses
 {
     public static ApiResult Ok(object body) => new(StatusCodes.Status200OK, body);
 

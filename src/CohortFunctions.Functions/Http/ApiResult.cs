@@ -8,7 +8,7 @@ namespace CohortFunctions.App.Http;
 /// A JSON response in the app's conventions. Executed the same way by the Functions host and by the local host,
 /// without MVC formatters, so both write byte-identical answers.
 /// </summary>
-public sealed class ApiResult(int statusCode, object? body, IReadOnlyDictionary<string, string>? headers = null) : IActionResult
+internal sealed class ApiResult(int statusCode, object? body, IReadOnlyDictionary<string, string>? headers = null) : IActionResult
 {
     public int StatusCode { get; } = statusCode;
 
@@ -40,17 +40,5 @@ public sealed class ApiResult(int statusCode, object? body, IReadOnlyDictionary<
 
         response.ContentType = "application/json; charset=utf-8";
         await JsonSerializer.SerializeAsync(response.Body, Body, Body.GetType(), ApiJson.Options, cancellationToken).ConfigureAwait(false);
-    }
-}
-
-/// <summary>Headers every response of the app carries: nothing here is cacheable or meant to be sniffed or framed.</summary>
-public static class SecurityHeaders
-{
-    public static void Apply(HttpResponse response)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        response.Headers["X-Content-Type-Options"] = "nosniff";
-        response.Headers["Cache-Control"] = "no-store";
-        response.Headers["X-Frame-Options"] = "DENY";
     }
 }

@@ -1,7 +1,7 @@
 namespace CohortFunctions.App.Http;
 
 /// <summary>Limits of the HTTP servers the app runs in, the same under every host.</summary>
-public static class HttpLimits
+internal static class HttpLimits
 {
     /// <summary>
     /// The largest request body the servers accept: the Functions host's own default

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace CohortFunctions.App.Http;
 
 /// <summary>Reads request bodies within the app's limits: at most 4 MiB, a JSON object, bounded nesting.</summary>
-public static class JsonBody
+internal static class JsonBody
 {
     /// <summary>The largest request body any endpoint accepts.</summary>
     public const int MaxBytes = 4 * 1024 * 1024;

@@ -7,7 +7,7 @@ namespace CohortFunctions.App.Http;
 /// It is written by hand next to the functions; tests keep the two in step (routes both ways, real answers against
 /// its schemas).
 /// </summary>
-public static class OpenApiDocument
+internal static class OpenApiDocument
 {
     public const string ResourceName = "CohortFunctions.App.OpenApi.openapi.json";
 

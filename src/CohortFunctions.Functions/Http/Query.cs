@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace CohortFunctions.App.Http;
 
 /// <summary>Query-string parameters shared by paged endpoints.</summary>
-public static class Query
+internal static class Query
 {
     /// <summary>The optional <c>limit</c> parameter: absent, or a whole number.</summary>
     public static Result<int?> Limit(HttpRequest request)

@@ -14,7 +14,7 @@ namespace CohortFunctions.App.Http;
 /// read as <c>/</c>: ids with a slash work on every host, and the text <c>%2F</c> inside an id cannot be addressed in a
 /// path under the Functions host (docs/decisions.md).
 /// </remarks>
-public static class RawPath
+internal static class RawPath
 {
     private static readonly object ForwardedKey = new();
 

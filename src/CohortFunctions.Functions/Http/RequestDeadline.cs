@@ -7,7 +7,7 @@ namespace CohortFunctions.App.Http;
 /// also fires after <see cref="ApiOptions.RequestTimeoutSeconds"/> (and when the host cancels the invocation), so
 /// storage calls stop, and <see cref="UnhandledErrors"/> answers 503 with <c>Retry-After</c> instead of hanging.
 /// </summary>
-public static class RequestDeadline
+internal static class RequestDeadline
 {
     private static readonly object Key = new();
 

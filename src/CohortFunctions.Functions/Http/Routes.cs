@@ -10,7 +10,7 @@ namespace CohortFunctions.App.Http;
 /// functions, so the table is kept unambiguous: every (path, method) reaches at most one function, and the
 /// unmatched-request routes at the end take exactly what no function takes. RouteTableTests checks it.
 /// </remarks>
-public static class Routes
+internal static class Routes
 {
     public const string Health = "health";
 

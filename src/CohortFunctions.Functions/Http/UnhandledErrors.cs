@@ -8,7 +8,7 @@ namespace CohortFunctions.App.Http;
 /// The answer to an exception nobody expected, shared by the Functions middleware and the local host: storage
 /// trouble is 503 with <c>Retry-After</c>, anything else 500 with a request id. Details go only to the log.
 /// </summary>
-public static partial class UnhandledErrors
+internal static partial class UnhandledErrors
 {
     public const string InternalErrorMessage = "internal error";
 

@@ -1,4 +1,4 @@
 namespace CohortFunctions.App.OperatorConsole;
 
 /// <summary>One static file of the operator console, as it is served: its bytes, media type and strong ETag.</summary>
-public sealed record ConsoleAsset(string Path, byte[] Content, string ContentType, string ETag);
+internal sealed record ConsoleAsset(string Path, byte[] Content, string ContentType, string ETag);

@@ -8,7 +8,7 @@ namespace CohortFunctions.App.OperatorConsole;
 /// console's Content-Security-Policy. Files are revalidated on every load (<c>no-cache</c>), so a deployment takes
 /// effect at once while unchanged files cost a 304.
 /// </summary>
-public sealed class ConsoleAssetResult(ConsoleAsset asset) : IActionResult
+internal sealed class ConsoleAssetResult(ConsoleAsset asset) : IActionResult
 {
     /// <summary>
     /// Only the app's own scripts, styles and API; no inline script or style, no other origin, no framing, and

@@ -9,7 +9,7 @@ namespace CohortFunctions.App.OperatorConsole;
 /// <c>console/</c>: there is nothing to deploy beside the app and no build step. Read once; each file's ETag is the
 /// hash of its bytes, so a new deployment changes it.
 /// </summary>
-public sealed class ConsoleAssets
+internal sealed class ConsoleAssets
 {
     /// <summary>The page every console route starts from.</summary>
     public const string IndexPath = "index.html";

@@ -18,7 +18,7 @@ namespace CohortFunctions.IntegrationTests.Infrastructure;
 /// </code>
 /// Keys come from the app's own <see cref="StorageKeys"/>, so the checks read exactly the rows the app writes.
 /// </summary>
-public sealed class StorageInvariants
+internal sealed class StorageInvariants
 {
     private readonly TableServiceClient _service;
     private readonly TableNames _names;
@@ -284,7 +284,7 @@ public sealed class StorageInvariants
     }
 
     private static WorkspaceId Workspace(string workspace) =>
-        WorkspaceId.TryParse(workspace, out var id) ? id : throw new ArgumentException($"'{workspace}' is not a workspace id.", nameof(workspace));
+        WorkspaceId.Parse(workspace).TryGetValue(out var id, out _) ? id : throw new ArgumentException($"'{workspace}' is not a workspace id.", nameof(workspace));
 
     private sealed record ShardRows(char Id, List<string> Members, long Counted);
 }

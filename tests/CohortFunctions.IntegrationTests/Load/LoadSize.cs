@@ -5,8 +5,8 @@ namespace CohortFunctions.IntegrationTests.Load;
 /// <summary>
 /// How big the load tests run. Every run uses 8 concurrent senders of 1,000-id postbacks into one cohort (and 2 more on
 /// other cohorts); only the number of postbacks per sender changes. The default is the scaled size CI can afford on 2
-/// cores with Azurite, one postback of each kind a sender sends (see <see cref="SenderScript"/>); the full size
-/// (400,000 ids into one cohort) is <c>COHORT_LOAD_POSTBACKS=50</c>, see docs/reliability.md.
+/// cores with Azurite, one postback of each kind a sender sends (see <see cref="SenderScript"/>); the full size, 400,000
+/// ids into one cohort (8 senders × 50 postbacks × 1,000 ids), is <c>COHORT_LOAD_POSTBACKS=50</c>, see docs/reliability.md.
 /// </summary>
 public sealed record LoadSize(int PostbacksPerSender)
 {

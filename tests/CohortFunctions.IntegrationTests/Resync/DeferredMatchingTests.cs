@@ -175,7 +175,7 @@ public sealed class DeferredMatchingTests(ResyncFixture fixture) : IClassFixture
         var api = await CohortApi.StartAsync(_app);
         var store = _app.GetRequiredService<IResyncStateStore>();
         var cohorts = _app.GetRequiredService<ICohortStore>();
-        var workspace = WorkspaceId.TryParse(api.Workspace, out var ws) ? ws : throw new InvalidOperationException();
+        var workspace = WorkspaceId.Parse(api.Workspace).TryGetValue(out var ws, out _) ? ws : throw new InvalidOperationException();
         var cohort = new CohortRef(api.Partner, "c");
         await api.SendChangesAsync("c", TestChange.Add("known-to-no-one"));
         var first = (await cohorts.GetAsync(workspace, cohort, CancellationToken.None))!.PendingSince;

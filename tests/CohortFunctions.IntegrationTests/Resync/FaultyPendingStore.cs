@@ -32,7 +32,7 @@ public sealed class PendingFaults
     }
 
     /// <summary>Throws when this call is the armed one.</summary>
-    public void Check(string method, WorkspaceId workspace)
+    internal void Check(string method, WorkspaceId workspace)
     {
         lock (_gate)
         {
@@ -61,7 +61,7 @@ internal sealed class FaultyPendingStore(IPendingStore inner, PendingFaults faul
 
     public const string Delete = nameof(DeleteAsync);
 
-    public Task RecordAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<UnmatchedIdentifier> unmatched, DateTimeOffset at, CancellationToken cancellationToken) =>
+    public Task RecordAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<IdentifierIntent> unmatched, DateTimeOffset at, CancellationToken cancellationToken) =>
         inner.RecordAsync(workspace, cohort, unmatched, at, cancellationToken);
 
     public Task SupersedeAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<Identifier> applied, DateTimeOffset at, CancellationToken cancellationToken) =>

@@ -407,7 +407,7 @@ public sealed class UsersApiTests(AppFixture fixture) : IClassFixture<AppFixture
     private async Task<IdentifierOwner?> FindAsync(CohortApi api, Identifier identifier)
     {
         var owner = await _app.GetRequiredService<IIdentifierIndex>().FindAsync(
-            WorkspaceId.TryParse(api.Workspace, out var ws) ? ws : throw new InvalidOperationException(), identifier, CancellationToken.None);
+            WorkspaceId.Parse(api.Workspace).TryGetValue(out var ws, out _) ? ws : throw new InvalidOperationException(), identifier, CancellationToken.None);
         Assert.True(owner is null || owner.IndexedAt is not null, $"The index row of {identifier} carries no IndexedAt.");
         return owner is null ? null : owner with { IndexedAt = null };
     }

@@ -16,7 +16,7 @@ public sealed class CohortServiceTests
     private static readonly UserId Alice = UserId.Parse("1aaaaaaaaaaaaaaaaaaa");
     private static readonly UserId Gone = UserId.Parse("2bbbbbbbbbbbbbbbbbbb");
 
-    private readonly WorkspaceId _workspace = WorkspaceId.TryParse("acme", out var ws) ? ws : default;
+    private readonly WorkspaceId _workspace = WorkspaceId.Parse("acme").TryGetValue(out var ws, out _) ? ws : default;
     private readonly Mock<ICohortStore> _cohorts = new();
     private readonly Mock<IMembershipStore> _memberships = new();
     private readonly Mock<IUserProfileReader> _profiles = new();
@@ -29,7 +29,7 @@ public sealed class CohortServiceTests
             ["amplitude"] = new PartnerOptions { DisplayName = "Amplitude", ApiKeys = { "k1" } },
             ["segment"] = new PartnerOptions { DisplayName = "Segment", ApiKeys = { "k2" } },
         }));
-        _service = new CohortService(_cohorts.Object, _memberships.Object, _profiles.Object, partners, TimeProvider.System);
+        _service = new CohortService(_cohorts.Object, new CohortFinder(_cohorts.Object, partners), _memberships.Object, _profiles.Object, partners, TimeProvider.System);
         _cohorts.Setup(c => c.GetAsync(_workspace, new CohortRef("amplitude", "abc123"), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Cohort(new CohortRef("amplitude", "abc123"), "Power users", true, DateTimeOffset.UnixEpoch, null));
         _memberships.Setup(m => m.ListAsync(_workspace, It.IsAny<CohortRef>(), It.IsAny<int>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))

@@ -14,7 +14,7 @@ public sealed class DataPointServiceTests
     private static readonly DateOnly Today = new(2025, 3, 14);
     private static readonly string[] PartnerNames = ["amplitude", "segment"];
 
-    private readonly WorkspaceId _workspace = WorkspaceId.TryParse("acme", out var ws) ? ws : default;
+    private readonly WorkspaceId _workspace = WorkspaceId.Parse("acme").TryGetValue(out var ws, out _) ? ws : default;
     private readonly Mock<IDataPointLedger> _ledger = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 3, 14, 12, 0, 0, TimeSpan.Zero));
     private readonly DataPointService _service;

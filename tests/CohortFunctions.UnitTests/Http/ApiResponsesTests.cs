@@ -8,13 +8,16 @@ namespace CohortFunctions.UnitTests.Http;
 public sealed class ApiResponsesTests
 {
     [Theory]
-    [InlineData(FailureKind.Invalid, 400)]
-    [InlineData(FailureKind.Unauthorized, 401)]
-    [InlineData(FailureKind.NotFound, 404)]
-    [InlineData(FailureKind.Conflict, 409)]
-    [InlineData(FailureKind.TooLarge, 413)]
-    public void StatusFor_EachKind_MapsToItsStatus(FailureKind kind, int status)
+    [InlineData((int)FailureKind.Invalid, 400)]
+    [InlineData((int)FailureKind.Unauthorized, 401)]
+    [InlineData((int)FailureKind.NotFound, 404)]
+    [InlineData((int)FailureKind.Conflict, 409)]
+    [InlineData((int)FailureKind.TooLarge, 413)]
+    public void StatusFor_EachKind_MapsToItsStatus(int kindValue, int status)
     {
+        // Arrange
+        var kind = (FailureKind)kindValue;
+
         // Act & Assert
         Assert.Equal(status, ApiResponses.StatusFor(kind));
     }

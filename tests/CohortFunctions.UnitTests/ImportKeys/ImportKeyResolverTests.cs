@@ -1,8 +1,6 @@
 using CohortFunctions.ImportKeys;
 using CohortFunctions.UnitTests.TestSupport;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 
@@ -245,12 +243,8 @@ public sealed class ImportKeyResolverTests : IDisposable
         _store.Verify(s => s.RecordLastUsedAsync(It.IsAny<DataImportKey>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
-    private ImportKeyResolver Resolver(int cacheSeconds = 30, int lastUsedIntervalSeconds = 300) => new(
-        _store.Object,
-        _cache,
-        _time,
-        Options.Create(new ImportKeysOptions { CacheSeconds = cacheSeconds, LastUsedWriteIntervalSeconds = lastUsedIntervalSeconds }),
-        NullLogger<ImportKeyResolver>.Instance);
+    private ImportKeyResolver Resolver(int cacheSeconds = 30, int lastUsedIntervalSeconds = 300) =>
+        TestKeys.Resolver(_store.Object, _cache, _time, new ImportKeysOptions { CacheSeconds = cacheSeconds, LastUsedWriteIntervalSeconds = lastUsedIntervalSeconds });
 
     private void StoreReturns(StoredImportKey stored) =>
         _store.Setup(s => s.FindByHashAsync(stored.SecretHash, It.IsAny<CancellationToken>())).ReturnsAsync(stored);

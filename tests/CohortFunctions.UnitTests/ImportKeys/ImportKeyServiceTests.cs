@@ -5,7 +5,6 @@ using CohortFunctions.UnitTests.TestSupport;
 using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 
@@ -24,8 +23,7 @@ public sealed class ImportKeyServiceTests : IDisposable
 
     public ImportKeyServiceTests()
     {
-        _resolver = new ImportKeyResolver(
-            _store.Object, _cache, _time, Options.Create(new ImportKeysOptions()), NullLogger<ImportKeyResolver>.Instance);
+        _resolver = TestKeys.Resolver(_store.Object, _cache, _time);
         _service = new ImportKeyService(_store.Object, TestPartners.Catalog(), _resolver, _time, NullLogger<ImportKeyService>.Instance);
     }
 

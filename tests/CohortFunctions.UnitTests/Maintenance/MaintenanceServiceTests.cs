@@ -67,7 +67,7 @@ public sealed class MaintenanceServiceTests
 
     private sealed class FakeMaintenanceStore(params string[] cohorts) : IMaintenanceStore
     {
-        private static readonly WorkspaceId Workspace = WorkspaceId.TryParse("acme", out var ws) ? ws : throw new InvalidOperationException();
+        private static readonly WorkspaceId Workspace = WorkspaceId.Parse("acme").TryGetValue(out var ws, out _) ? ws : throw new InvalidOperationException();
 
         public string? Failing { get; init; }
 

@@ -1,7 +1,6 @@
 using CohortFunctions.Identifiers;
 using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
-using CohortFunctions.Postbacks;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 using Moq;
@@ -9,7 +8,7 @@ using Moq;
 namespace CohortFunctions.UnitTests.Matching;
 
 /// <summary>
-/// Braze's matching rules (domain-spec §1.4, §3.6): external ids and aliases match their owner, device ids only
+/// Braze's matching rules: external ids and aliases match their owner, device ids only
 /// users who are anonymous now; per user the last change of the request wins, whichever identifier it used.
 /// </summary>
 public sealed class IdentifierMatcherTests
@@ -19,7 +18,7 @@ public sealed class IdentifierMatcherTests
     private static readonly UserId Carol = UserId.Parse("3ccccccccccccccccccc");
     private static readonly UserAlias AliceAlias = new("amp-alice", "amplitude_id");
 
-    private readonly WorkspaceId _workspace = WorkspaceId.TryParse("acme", out var ws) ? ws : default;
+    private readonly WorkspaceId _workspace = WorkspaceId.Parse("acme").TryGetValue(out var ws, out _) ? ws : default;
     private readonly Mock<IIdentifierIndex> _index = new();
     private readonly IdentifierMatcher _matcher;
 
@@ -76,11 +75,14 @@ public sealed class IdentifierMatcherTests
     }
 
     [Theory]
-    [InlineData(IdentifierKind.ExternalId)]
-    [InlineData(IdentifierKind.DeviceId)]
-    [InlineData(IdentifierKind.Alias)]
-    public void Matches_NoOwner_Unmatched(IdentifierKind kind)
+    [InlineData((int)IdentifierKind.ExternalId)]
+    [InlineData((int)IdentifierKind.DeviceId)]
+    [InlineData((int)IdentifierKind.Alias)]
+    public void Matches_NoOwner_Unmatched(int kindValue)
     {
+        // Arrange
+        var kind = (IdentifierKind)kindValue;
+
         // Act
         var user = IdentifierMatcher.Matches(new Identifier(kind, "nobody", kind == IdentifierKind.Alias ? "label" : null), owner: null);
 
@@ -100,12 +102,12 @@ public sealed class IdentifierMatcherTests
         };
 
         // Act
-        var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+        var result = await MatchAsync(_workspace, changes);
 
         // Assert
         Assert.Equal([new MembershipChange(AliceValue, true), new MembershipChange(Bob, true)], result.Changes);
         Assert.Equal(
-            [new UnmatchedIdentifier(Identifier.Device("carol-old-device"), false), new UnmatchedIdentifier(Identifier.External("ghost"), false)],
+            [new IdentifierIntent(Identifier.Device("carol-old-device"), false), new IdentifierIntent(Identifier.External("ghost"), false)],
             result.Unmatched.OrderBy(u => u.Identifier.Value, StringComparer.Ordinal));
     }
 
@@ -116,7 +118,7 @@ public sealed class IdentifierMatcherTests
         var changes = new[] { Remove(aliases: [AliceAlias]) };
 
         // Act
-        var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+        var result = await MatchAsync(_workspace, changes);
 
         // Assert
         Assert.Equal([new MembershipChange(AliceValue, Add: false)], result.Changes);
@@ -130,11 +132,11 @@ public sealed class IdentifierMatcherTests
         var changes = new[] { Remove(deviceIds: ["carol-old-device"]) };
 
         // Act
-        var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+        var result = await MatchAsync(_workspace, changes);
 
         // Assert
         Assert.Empty(result.Changes);
-        Assert.Equal([new UnmatchedIdentifier(Identifier.Device("carol-old-device"), Remove: true)], result.Unmatched);
+        Assert.Equal([new IdentifierIntent(Identifier.Device("carol-old-device"), Remove: true)], result.Unmatched);
     }
 
     public static TheoryData<string> UnusableIds => new()
@@ -159,7 +161,7 @@ public sealed class IdentifierMatcherTests
         var changes = new[] { Add(userIds: [id], deviceIds: [id], aliases: [new UserAlias(id, "label"), new UserAlias("name", id)]) };
 
         // Act
-        var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+        var result = await MatchAsync(_workspace, changes);
 
         // Assert
         Assert.Empty(result.Changes);
@@ -174,7 +176,7 @@ public sealed class IdentifierMatcherTests
         var changes = new[] { Add(userIds: ["alice", "bad\u0001id", new string('x', 1025)]) };
 
         // Act
-        var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+        var result = await MatchAsync(_workspace, changes);
 
         // Assert
         Assert.Equal([new MembershipChange(AliceValue, true)], result.Changes);
@@ -191,7 +193,7 @@ public sealed class IdentifierMatcherTests
         Owns(Bob, Identifier.External(id));
 
         // Act
-        var result = await _matcher.MatchAsync(_workspace, [Add(userIds: [id])], CancellationToken.None);
+        var result = await MatchAsync(_workspace, [Add(userIds: [id])]);
 
         // Assert
         Assert.Equal([new MembershipChange(Bob, true)], result.Changes);
@@ -208,7 +210,7 @@ public sealed class IdentifierMatcherTests
         };
 
         // Act
-        var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+        var result = await MatchAsync(_workspace, changes);
 
         // Assert
         Assert.Equal([new MembershipChange(AliceValue, Add: true)], result.Changes);
@@ -218,7 +220,7 @@ public sealed class IdentifierMatcherTests
     public async Task MatchAsync_AddThenRemove_Remove()
     {
         // Act
-        var result = await _matcher.MatchAsync(_workspace, [Add(userIds: ["alice"]), Remove(userIds: ["alice"])], CancellationToken.None);
+        var result = await MatchAsync(_workspace, [Add(userIds: ["alice"]), Remove(userIds: ["alice"])]);
 
         // Assert
         Assert.Equal([new MembershipChange(AliceValue, Add: false)], result.Changes);
@@ -228,7 +230,7 @@ public sealed class IdentifierMatcherTests
     public async Task MatchAsync_RemoveThenAdd_Add()
     {
         // Act
-        var result = await _matcher.MatchAsync(_workspace, [Remove(userIds: ["alice"]), Add(userIds: ["alice"])], CancellationToken.None);
+        var result = await MatchAsync(_workspace, [Remove(userIds: ["alice"]), Add(userIds: ["alice"])]);
 
         // Assert
         Assert.Equal([new MembershipChange(AliceValue, Add: true)], result.Changes);
@@ -238,7 +240,7 @@ public sealed class IdentifierMatcherTests
     public async Task MatchAsync_AddByExternalIdThenRemoveByAlias_Remove()
     {
         // Act
-        var result = await _matcher.MatchAsync(_workspace, [Add(userIds: ["alice"]), Remove(aliases: [AliceAlias])], CancellationToken.None);
+        var result = await MatchAsync(_workspace, [Add(userIds: ["alice"]), Remove(aliases: [AliceAlias])]);
 
         // Assert
         Assert.Equal([new MembershipChange(AliceValue, Add: false)], result.Changes);
@@ -248,7 +250,7 @@ public sealed class IdentifierMatcherTests
     public async Task MatchAsync_RemoveByAliasThenAddByExternalId_Add()
     {
         // Act
-        var result = await _matcher.MatchAsync(_workspace, [Remove(aliases: [AliceAlias]), Add(userIds: ["alice"])], CancellationToken.None);
+        var result = await MatchAsync(_workspace, [Remove(aliases: [AliceAlias]), Add(userIds: ["alice"])]);
 
         // Assert
         Assert.Equal([new MembershipChange(AliceValue, Add: true)], result.Changes);
@@ -267,7 +269,7 @@ public sealed class IdentifierMatcherTests
         };
 
         // Act
-        var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+        var result = await MatchAsync(_workspace, changes);
 
         // Assert
         Assert.Equal(
@@ -279,20 +281,20 @@ public sealed class IdentifierMatcherTests
     public async Task MatchAsync_UnmatchedAddedThenRemoved_KeepsLastIntent()
     {
         // Act
-        var result = await _matcher.MatchAsync(_workspace, [Add(userIds: ["ghost"]), Remove(userIds: ["ghost"])], CancellationToken.None);
+        var result = await MatchAsync(_workspace, [Add(userIds: ["ghost"]), Remove(userIds: ["ghost"])]);
 
         // Assert
-        Assert.Equal([new UnmatchedIdentifier(Identifier.External("ghost"), Remove: true)], result.Unmatched);
+        Assert.Equal([new IdentifierIntent(Identifier.External("ghost"), Remove: true)], result.Unmatched);
     }
 
     [Fact]
     public async Task MatchAsync_UnmatchedRemovedThenAdded_KeepsLastIntent()
     {
         // Act
-        var result = await _matcher.MatchAsync(_workspace, [Remove(deviceIds: ["ghost"]), Add(deviceIds: ["ghost"])], CancellationToken.None);
+        var result = await MatchAsync(_workspace, [Remove(deviceIds: ["ghost"]), Add(deviceIds: ["ghost"])]);
 
         // Assert
-        Assert.Equal([new UnmatchedIdentifier(Identifier.Device("ghost"), Remove: false)], result.Unmatched);
+        Assert.Equal([new IdentifierIntent(Identifier.Device("ghost"), Remove: false)], result.Unmatched);
     }
 
     [Fact]
@@ -302,11 +304,11 @@ public sealed class IdentifierMatcherTests
         var changes = new[] { Add(userIds: ["alice"], deviceIds: ["alice"]) };
 
         // Act
-        var result = await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+        var result = await MatchAsync(_workspace, changes);
 
         // Assert
         Assert.Equal([new MembershipChange(AliceValue, true)], result.Changes);
-        Assert.Equal([new UnmatchedIdentifier(Identifier.Device("alice"), false)], result.Unmatched);
+        Assert.Equal([new IdentifierIntent(Identifier.Device("alice"), false)], result.Unmatched);
     }
 
     [Fact]
@@ -321,7 +323,7 @@ public sealed class IdentifierMatcherTests
         };
 
         // Act
-        await _matcher.MatchAsync(_workspace, changes, CancellationToken.None);
+        await MatchAsync(_workspace, changes);
 
         // Assert
         _index.Verify(i => i.FindAsync(_workspace, Identifier.External("alice"), It.IsAny<CancellationToken>()), Times.Once);
@@ -335,7 +337,7 @@ public sealed class IdentifierMatcherTests
     public async Task MatchAsync_NoChanges_NoReads()
     {
         // Act
-        var result = await _matcher.MatchAsync(_workspace, [], CancellationToken.None);
+        var result = await MatchAsync(_workspace, []);
 
         // Assert
         Assert.Empty(result.Changes);
@@ -347,21 +349,33 @@ public sealed class IdentifierMatcherTests
     public async Task MatchAsync_LooksUpInTheGivenWorkspace()
     {
         // Arrange
-        var other = WorkspaceId.TryParse("other", out var ws) ? ws : default;
+        var other = WorkspaceId.Parse("other").TryGetValue(out var ws, out _) ? ws : default;
 
         // Act
-        var result = await _matcher.MatchAsync(other, [Add(userIds: ["alice"])], CancellationToken.None);
+        var result = await MatchAsync(other, [Add(userIds: ["alice"])]);
 
         // Assert
         Assert.Empty(result.Changes);
         _index.Verify(i => i.FindAsync(other, Identifier.External("alice"), It.IsAny<CancellationToken>()), Times.Once);
     }
 
-    private static CohortChange Add(string[]? userIds = null, string[]? deviceIds = null, UserAlias[]? aliases = null) =>
-        new(userIds ?? [], deviceIds ?? [], aliases ?? [], ShouldRemove: false);
+    /// <summary>What one change object of a postback asks: these identifiers in (external ids, device ids, aliases).</summary>
+    private static IdentifierIntent[] Add(string[]? userIds = null, string[]? deviceIds = null, UserAlias[]? aliases = null) =>
+        Intents(userIds, deviceIds, aliases, remove: false);
 
-    private static CohortChange Remove(string[]? userIds = null, string[]? deviceIds = null, UserAlias[]? aliases = null) =>
-        new(userIds ?? [], deviceIds ?? [], aliases ?? [], ShouldRemove: true);
+    /// <summary>What a change object with <c>should_remove</c> asks: these identifiers out.</summary>
+    private static IdentifierIntent[] Remove(string[]? userIds = null, string[]? deviceIds = null, UserAlias[]? aliases = null) =>
+        Intents(userIds, deviceIds, aliases, remove: true);
+
+    private static IdentifierIntent[] Intents(string[]? userIds, string[]? deviceIds, UserAlias[]? aliases, bool remove) =>
+        [.. (userIds ?? []).Select(Identifier.External)
+            .Concat((deviceIds ?? []).Select(Identifier.Device))
+            .Concat((aliases ?? []).Select(Identifier.Alias))
+            .Select(i => new IdentifierIntent(i, remove))];
+
+    /// <summary>Matches the intents of several change objects, in order.</summary>
+    private Task<MatchResult> MatchAsync(WorkspaceId workspace, IReadOnlyList<IdentifierIntent[]> changes) =>
+        _matcher.MatchAsync(workspace, [.. changes.SelectMany(c => c)], CancellationToken.None);
 
     private void Owns(UserId user, Identifier identifier, bool matchable = true) =>
         _index.Setup(i => i.FindAsync(_workspace, identifier, It.IsAny<CancellationToken>()))

@@ -42,31 +42,31 @@ public sealed class PostbackMalformedTextTests : IDisposable
     }
 
     [Fact]
-    public async Task ApplyChangesAsync_UserIdWithLoneSurrogateEscape_NoException()
+    public async Task ApplyChangesAsync_UserIdWithLoneSurrogateEscape_InvalidCohortChanges()
     {
-        // Arrange: an id no user can have, so unmatched (or rejected as malformed), but not a 500.
+        // Arrange: a string .NET cannot decode is not a string of the array: the change is malformed (400), not a 500.
         var body = Parse(Credentials + "\"cohort_id\": \"c\", \"cohort_changes\": [{\"user_ids\": [\"\\udc00x\"]}]}");
 
         // Act
-        var exception = await Record.ExceptionAsync(
-            () => _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None));
+        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
 
         // Assert
-        Assert.Null(exception);
+        Assert.Equal(Failure.Invalid(PartnerMessages.InvalidCohortChanges), result.Failure);
+        _harness.VerifyNoCohortWork();
     }
 
     [Fact]
-    public async Task NameCohortAsync_NameWithLoneSurrogateEscape_NoException()
+    public async Task NameCohortAsync_NameWithLoneSurrogateEscape_InvalidName()
     {
-        // Arrange
+        // Arrange: a name .NET cannot decode is not a string: an invalid name (400), not a 500.
         var body = Parse(Credentials + "\"cohort_id\": \"c\", \"name\": \"\\ud800\", \"created_at\": \"2021-01-21\"}");
 
         // Act
-        var exception = await Record.ExceptionAsync(
-            () => _harness.Service.NameCohortAsync(PostbackServiceHarness.Partner, body, CancellationToken.None));
+        var result = await _harness.Service.NameCohortAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
 
         // Assert
-        Assert.Null(exception);
+        Assert.Equal(Failure.Invalid(PartnerMessages.InvalidName), result.Failure);
+        _harness.VerifyNoCohortWork();
     }
 
     [Theory]

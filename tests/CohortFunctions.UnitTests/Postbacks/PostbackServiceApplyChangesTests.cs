@@ -1,4 +1,5 @@
 using CohortFunctions.Cohorts;
+using CohortFunctions.DataPoints;
 using CohortFunctions.Identifiers;
 using CohortFunctions.Memberships;
 using CohortFunctions.Postbacks;

@@ -7,6 +7,7 @@ using CohortFunctions.Memberships;
 using CohortFunctions.Partners;
 using CohortFunctions.Postbacks;
 using CohortFunctions.Resync;
+using CohortFunctions.UnitTests.TestSupport;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Caching.Memory;
@@ -21,7 +22,7 @@ namespace CohortFunctions.UnitTests.Postbacks;
 /// A <see cref="PostbackService"/> over mocked ports and the real authenticator, matcher and key resolver, with two
 /// partners and three data import keys: one valid for Amplitude, one invalidated, one issued for Segment.
 /// </summary>
-public sealed class PostbackServiceHarness : IDisposable
+internal sealed class PostbackServiceHarness : IDisposable
 {
     public const string Partner = "amplitude";
 
@@ -62,17 +63,14 @@ public sealed class PostbackServiceHarness : IDisposable
         };
         Cohorts.Setup(c => c.TouchAsync(It.IsAny<WorkspaceId>(), It.IsAny<CohortRef>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((WorkspaceId _, CohortRef cohort, DateTimeOffset at, CancellationToken _) => new Cohort(cohort, cohort.CohortId, false, at, at));
-        var resolver = new ImportKeyResolver(
-            Keys.Object, _cache, Time, Options.Create(new ImportKeysOptions()), NullLogger<ImportKeyResolver>.Instance);
+        var resolver = TestKeys.Resolver(Keys.Object, _cache, Time);
         var authenticator = new PartnerAuthenticator(new PartnerCatalog(Options.Create(partners)), resolver);
         Service = new PostbackService(
             authenticator,
             Cohorts.Object,
             new IdentifierMatcher(Index.Object),
-            Memberships.Object,
-            Ledger.Object,
-            Pending.Object,
-            ResyncState.Object,
+            new MembershipWriter(Memberships.Object, Ledger.Object),
+            new PendingRecorder(Pending.Object, ResyncState.Object),
             Time,
             NullLogger<PostbackService>.Instance);
     }
@@ -127,7 +125,7 @@ public sealed class PostbackServiceHarness : IDisposable
     public void Dispose() => _cache.Dispose();
 
     public static WorkspaceId ParseWorkspace(string value) =>
-        WorkspaceId.TryParse(value, out var id) ? id : throw new ArgumentException("Not a workspace id.", nameof(value));
+        WorkspaceId.Parse(value).TryGetValue(out var id, out _) ? id : throw new ArgumentException("Not a workspace id.", nameof(value));
 
     private void AddKey(string secret, string partner, bool invalidated)
     {

@@ -36,7 +36,7 @@ public sealed class PostbackServicePendingTests : IDisposable
         var calls = new List<string>();
         _harness.ResyncState.Setup(r => r.LowerPendingSinceAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, PostbackServiceHarness.Now, It.IsAny<CancellationToken>()))
             .Callback(() => calls.Add("lower")).Returns(Task.CompletedTask);
-        _harness.Pending.Setup(p => p.RecordAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, It.Is<IReadOnlyList<UnmatchedIdentifier>>(u => u.Single().Identifier == Identifier.External("nobody")), PostbackServiceHarness.Now, It.IsAny<CancellationToken>()))
+        _harness.Pending.Setup(p => p.RecordAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, It.Is<IReadOnlyList<IdentifierIntent>>(u => u.Single().Identifier == Identifier.External("nobody")), PostbackServiceHarness.Now, It.IsAny<CancellationToken>()))
             .Callback(() => calls.Add("record")).Returns(Task.CompletedTask);
         _harness.ResyncState.Setup(r => r.MarkPendingAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, It.IsAny<CancellationToken>()))
             .Callback(() => calls.Add("mark")).Returns(Task.CompletedTask);
@@ -70,7 +70,7 @@ public sealed class PostbackServicePendingTests : IDisposable
         await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
 
         // Assert
-        _harness.Pending.Verify(p => p.RecordAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, It.IsAny<IReadOnlyList<UnmatchedIdentifier>>(), PostbackServiceHarness.Now, It.IsAny<CancellationToken>()));
+        _harness.Pending.Verify(p => p.RecordAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, It.IsAny<IReadOnlyList<IdentifierIntent>>(), PostbackServiceHarness.Now, It.IsAny<CancellationToken>()));
         _harness.ResyncState.Verify(r => r.LowerPendingSinceAsync(It.IsAny<WorkspaceId>(), It.IsAny<CohortRef>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 

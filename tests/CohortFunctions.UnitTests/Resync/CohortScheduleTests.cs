@@ -10,12 +10,13 @@ public sealed class CohortScheduleTests
     private static DateTimeOffset Synced { get; } = Created.AddMinutes(30);
 
     [Theory]
-    [InlineData(Cadence.Realtime, 1)]
-    [InlineData(Cadence.Hourly, 60)]
-    [InlineData(Cadence.Daily, 1440)]
-    public void NextResyncAt_NeverResynced_OneIntervalAfterTheLastPostback(Cadence cadence, int minutes)
+    [InlineData((int)Cadence.Realtime, 1)]
+    [InlineData((int)Cadence.Hourly, 60)]
+    [InlineData((int)Cadence.Daily, 1440)]
+    public void NextResyncAt_NeverResynced_OneIntervalAfterTheLastPostback(int cadenceValue, int minutes)
     {
         // Arrange
+        var cadence = (Cadence)cadenceValue;
         var cohort = Cohort(cadence, lastSynced: Synced);
 
         // Act + Assert
@@ -23,12 +24,13 @@ public sealed class CohortScheduleTests
     }
 
     [Theory]
-    [InlineData(Cadence.Realtime, 1)]
-    [InlineData(Cadence.Hourly, 60)]
-    [InlineData(Cadence.Daily, 1440)]
-    public void NextResyncAt_Resynced_OneIntervalAfterTheLastPass(Cadence cadence, int minutes)
+    [InlineData((int)Cadence.Realtime, 1)]
+    [InlineData((int)Cadence.Hourly, 60)]
+    [InlineData((int)Cadence.Daily, 1440)]
+    public void NextResyncAt_Resynced_OneIntervalAfterTheLastPass(int cadenceValue, int minutes)
     {
         // Arrange: the pass ran after the last postback.
+        var cadence = (Cadence)cadenceValue;
         var resynced = Synced.AddHours(5);
         var cohort = Cohort(cadence, lastSynced: Synced) with { LastResyncAt = resynced };
 
@@ -79,17 +81,18 @@ public sealed class CohortScheduleTests
     }
 
     [Theory]
-    [InlineData(Cadence.Realtime, 59, false)]
-    [InlineData(Cadence.Realtime, 60, true)]
-    [InlineData(Cadence.Hourly, 3599, false)]
-    [InlineData(Cadence.Hourly, 3600, true)]
-    [InlineData(Cadence.Daily, 86399, false)]
-    [InlineData(Cadence.Daily, 86400, true)]
-    [InlineData(Cadence.Once, 3599, false)]
-    [InlineData(Cadence.Once, 3600, true)]
-    public void IsDue_WithPending_DueFromNextResyncAtOn(Cadence cadence, int secondsAfterPostback, bool due)
+    [InlineData((int)Cadence.Realtime, 59, false)]
+    [InlineData((int)Cadence.Realtime, 60, true)]
+    [InlineData((int)Cadence.Hourly, 3599, false)]
+    [InlineData((int)Cadence.Hourly, 3600, true)]
+    [InlineData((int)Cadence.Daily, 86399, false)]
+    [InlineData((int)Cadence.Daily, 86400, true)]
+    [InlineData((int)Cadence.Once, 3599, false)]
+    [InlineData((int)Cadence.Once, 3600, true)]
+    public void IsDue_WithPending_DueFromNextResyncAtOn(int cadenceValue, int secondsAfterPostback, bool due)
     {
         // Arrange
+        var cadence = (Cadence)cadenceValue;
         var cohort = Cohort(cadence, lastSynced: Synced) with { HasPending = true };
 
         // Act + Assert
@@ -97,13 +100,14 @@ public sealed class CohortScheduleTests
     }
 
     [Theory]
-    [InlineData(Cadence.Realtime)]
-    [InlineData(Cadence.Hourly)]
-    [InlineData(Cadence.Daily)]
-    [InlineData(Cadence.Once)]
-    public void IsDue_NothingPending_NeverDue(Cadence cadence)
+    [InlineData((int)Cadence.Realtime)]
+    [InlineData((int)Cadence.Hourly)]
+    [InlineData((int)Cadence.Daily)]
+    [InlineData((int)Cadence.Once)]
+    public void IsDue_NothingPending_NeverDue(int cadenceValue)
     {
         // Arrange
+        var cadence = (Cadence)cadenceValue;
         var cohort = Cohort(cadence, lastSynced: Synced);
 
         // Act + Assert
@@ -121,12 +125,13 @@ public sealed class CohortScheduleTests
     }
 
     [Theory]
-    [InlineData(Cadence.Realtime)]
-    [InlineData(Cadence.Daily)]
-    [InlineData(Cadence.Once)]
-    public void IsDue_PassInProgress_DueAtOnceWhateverTheCadence(Cadence cadence)
+    [InlineData((int)Cadence.Realtime)]
+    [InlineData((int)Cadence.Daily)]
+    [InlineData((int)Cadence.Once)]
+    public void IsDue_PassInProgress_DueAtOnceWhateverTheCadence(int cadenceValue)
     {
         // Arrange: a pass that stopped at its budget resumes on the next run, even right after a postback.
+        var cadence = (Cadence)cadenceValue;
         var cohort = Cohort(cadence, lastSynced: Synced) with { PassInProgress = true, LastResyncAt = Synced, OnceRetryDone = true };
 
         // Act + Assert
@@ -153,15 +158,16 @@ public sealed class CohortScheduleTests
     }
 
     [Theory]
-    [InlineData(Cadence.Realtime, 120, false)]
-    [InlineData(Cadence.Realtime, 121, true)]
-    [InlineData(Cadence.Hourly, 7200, false)]
-    [InlineData(Cadence.Hourly, 7201, true)]
-    [InlineData(Cadence.Daily, 172800, false)]
-    [InlineData(Cadence.Daily, 172801, true)]
-    public void IsStale_MoreThanTwiceTheCadenceSinceTheLastPostback_Stale(Cadence cadence, int secondsAfterPostback, bool stale)
+    [InlineData((int)Cadence.Realtime, 120, false)]
+    [InlineData((int)Cadence.Realtime, 121, true)]
+    [InlineData((int)Cadence.Hourly, 7200, false)]
+    [InlineData((int)Cadence.Hourly, 7201, true)]
+    [InlineData((int)Cadence.Daily, 172800, false)]
+    [InlineData((int)Cadence.Daily, 172801, true)]
+    public void IsStale_MoreThanTwiceTheCadenceSinceTheLastPostback_Stale(int cadenceValue, int secondsAfterPostback, bool stale)
     {
         // Arrange
+        var cadence = (Cadence)cadenceValue;
         var cohort = Cohort(cadence, lastSynced: Synced);
 
         // Act + Assert

@@ -326,12 +326,11 @@ public sealed class ResyncServiceTests
 
     private ResyncService Service() => new(
         _cohorts.Object,
+        new CohortFinder(_cohorts.Object, TestPartners.Catalog()),
         _state.Object,
         _pending.Object,
         new IdentifierMatcher(_index.Object),
-        _memberships.Object,
-        _ledger.Object,
-        TestPartners.Catalog(),
+        new MembershipWriter(_memberships.Object, _ledger.Object),
         _time,
         Options.Create(_options),
         NullLogger<ResyncService>.Instance);

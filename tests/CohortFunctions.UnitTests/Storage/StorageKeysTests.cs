@@ -284,5 +284,5 @@ public sealed class StorageKeysTests
     }
 
     private static WorkspaceId Workspace(string value) =>
-        WorkspaceId.TryParse(value, out var id) ? id : throw new ArgumentException("Not a workspace id.", nameof(value));
+        WorkspaceId.Parse(value).TryGetValue(out var id, out _) ? id : throw new ArgumentException("Not a workspace id.", nameof(value));
 }

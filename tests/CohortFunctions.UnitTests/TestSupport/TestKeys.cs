@@ -1,15 +1,18 @@
 using CohortFunctions.ImportKeys;
 using CohortFunctions.Workspaces;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace CohortFunctions.UnitTests.TestSupport;
 
 /// <summary>Stored data import keys for tests, with the secret they were made from.</summary>
-public static class TestKeys
+internal static class TestKeys
 {
     public static readonly DateTimeOffset CreatedAt = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
     public static WorkspaceId Workspace(string value = "acme") =>
-        WorkspaceId.TryParse(value, out var id) ? id : throw new ArgumentException($"'{value}' is not a workspace id.", nameof(value));
+        WorkspaceId.Parse(value).TryGetValue(out var id, out _) ? id : throw new ArgumentException($"'{value}' is not a workspace id.", nameof(value));
 
     /// <summary>A stored key for <paramref name="secret"/>, as the store would return it.</summary>
     public static StoredImportKey Stored(
@@ -21,4 +24,8 @@ public static class TestKeys
         new(
             new DataImportKey(keyId, Workspace(workspace), partner, ImportKeySecrets.Hint(secret), CreatedAt, invalidatedAt, null),
             ImportKeySecrets.Hash(secret));
+
+    /// <summary>The resolver postbacks use, over <paramref name="store"/>, with the default options unless given.</summary>
+    public static ImportKeyResolver Resolver(IImportKeyStore store, IMemoryCache cache, TimeProvider time, ImportKeysOptions? options = null) =>
+        new(store, cache, time, Options.Create(options ?? new ImportKeysOptions()), NullLogger<ImportKeyResolver>.Instance);
 }

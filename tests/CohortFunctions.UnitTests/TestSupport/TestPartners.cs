@@ -3,7 +3,7 @@ using CohortFunctions.Partners;
 namespace CohortFunctions.UnitTests.TestSupport;
 
 /// <summary>Partner configuration for tests: Amplitude and Mixpanel unless a test says otherwise.</summary>
-public static class TestPartners
+internal static class TestPartners
 {
     public const string AmplitudeApiKey = "amplitude-partner-key";
     public const string MixpanelApiKey = "mixpanel-partner-key";

@@ -79,7 +79,7 @@ public sealed class UserRulesTests
         var parsed = UpsertUsersRequest.Parse(body);
 
         // Assert
-        var user = Assert.Single(parsed.Value!.Users).Value!;
+        var user = Assert.Single(parsed.Value!).Value!;
         Assert.Equal("u1", user.ExternalId);
         Assert.Empty(user.DeviceIds);
         Assert.Empty(user.Aliases);
@@ -92,6 +92,6 @@ public sealed class UserRulesTests
         var parsed = UpsertUsersRequest.Parse(UserBodies.Json("{\"users\": [{\"device_ids\": [\"d1\"], \"email\": \"x@example.com\"}], \"extra\": 1}"));
 
         // Assert
-        Assert.Equal(["d1"], Assert.Single(parsed.Value!.Users).Value!.DeviceIds);
+        Assert.Equal(["d1"], Assert.Single(parsed.Value!).Value!.DeviceIds);
     }
 }

@@ -3,7 +3,6 @@ using CohortFunctions.Identifiers;
 using CohortFunctions.Results;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
-using Moq;
 using static CohortFunctions.UnitTests.Users.UserBodies;
 
 namespace CohortFunctions.UnitTests.Users;
@@ -12,7 +11,7 @@ public sealed class UserServiceIdentifyTests
 {
     private readonly CohortRef _cohort = new("amplitude", "c1");
 
-    private readonly UserStoreHarness _harness = new();
+    private UserServiceHarness _harness = new();
 
     private Task<Result<IdentifyUsersOutcome>> IdentifyAsync(params Dictionary<string, object?>[] entries) =>
         _harness.Service.IdentifyAsync(_harness.Workspace.Value, IdentifyBody(entries), CancellationToken.None);
@@ -120,13 +119,11 @@ public sealed class UserServiceIdentifyTests
     [Fact]
     public async Task IdentifyAsync_CrashDuringMerge_RepeatingCompletesIt()
     {
-        // Arrange
+        // Arrange: the first membership move fails, as if storage went away mid-merge.
+        _harness = new UserServiceHarness(memberships: calls => new MembershipsFailingFirstMove(calls));
         var target = _harness.Seed("u1");
         var anonymous = _harness.Seed(deviceIds: ["d1"], aliases: [new UserAlias("a-mp", "mixpanel_id")]);
         _harness.AddToCohort(anonymous.UserId, _cohort);
-        var failures = 1;
-        _harness.Memberships.Setup(m => m.MoveAllAsync(It.IsAny<WorkspaceId>(), anonymous.UserId, target.UserId, It.IsAny<CancellationToken>()))
-            .Returns(() => failures-- > 0 ? throw new TimeoutException("storage went away") : _harness.MoveAll(anonymous.UserId, target.UserId));
         await Assert.ThrowsAsync<TimeoutException>(() => IdentifyAsync(ByDevice("u1", "d1")));
         Assert.NotNull(_harness.Profile(anonymous.UserId));
         Assert.Equal((anonymous.UserId, false), _harness.Row(Identifier.Device("d1")));
@@ -146,12 +143,9 @@ public sealed class UserServiceIdentifyTests
     [Fact]
     public async Task IdentifyAsync_CrashAfterDevicesStoppedMatching_RepeatingCompletesIt()
     {
-        // Arrange
+        // Arrange: the first claim of the external id fails, as if storage went away right after step 1.
+        _harness = new UserServiceHarness(store: (time, calls) => new StoreFailingFirstClaim(Identifier.External("u1"), time, calls));
         var anonymous = _harness.Seed(deviceIds: ["d1"]);
-        var failures = 1;
-        _harness.Store.Setup(s => s.AddIdentifierAsync(It.IsAny<WorkspaceId>(), Identifier.External("u1"), It.IsAny<UserId>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()))
-            .Returns((WorkspaceId _, Identifier identifier, UserId owner, bool matchable, CancellationToken _) =>
-                failures-- > 0 ? throw new TimeoutException("storage went away") : _harness.AddIdentifier(identifier, owner, matchable));
         await Assert.ThrowsAsync<TimeoutException>(() => IdentifyAsync(ByDevice("u1", "d1")));
         Assert.True(_harness.Profile(anonymous.UserId)!.IsAnonymous);
         Assert.Equal((anonymous.UserId, false), _harness.Row(Identifier.Device("d1")));
@@ -234,7 +228,7 @@ public sealed class UserServiceIdentifyTests
         var result = await IdentifyAsync([.. Enumerable.Range(0, 51).Select(i => ByDevice($"u{i}", $"d{i}"))]);
 
         // Assert
-        Assert.Equal(IdentifyUsersRequest.TooManyMessage, result.Failure?.Message);
+        Assert.Equal("identify: at most 50 users per request.", result.Failure?.Message);
     }
 
     [Theory]
@@ -246,6 +240,26 @@ public sealed class UserServiceIdentifyTests
         var result = await _harness.Service.IdentifyAsync(_harness.Workspace.Value, Json(body), CancellationToken.None);
 
         // Assert
-        Assert.Equal(IdentifyUsersRequest.NotAnArrayMessage, result.Failure?.Message);
+        Assert.Equal("identify must be an array.", result.Failure?.Message);
+    }
+
+    /// <summary>Memberships whose first move fails.</summary>
+    private sealed class MembershipsFailingFirstMove(CallLog calls) : InMemoryUserMemberships(calls)
+    {
+        private int _failures = 1;
+
+        public override Task MoveAllAsync(WorkspaceId workspace, UserId source, UserId target, CancellationToken cancellationToken) =>
+            _failures-- > 0 ? throw new TimeoutException("storage went away") : base.MoveAllAsync(workspace, source, target, cancellationToken);
+    }
+
+    /// <summary>A store whose first claim of <paramref name="failing"/> fails.</summary>
+    private sealed class StoreFailingFirstClaim(Identifier failing, TimeProvider time, CallLog calls) : InMemoryUserStore(time, calls)
+    {
+        private int _failures = 1;
+
+        public override Task<IdentifierClaim> AddIdentifierAsync(WorkspaceId workspace, Identifier identifier, UserId owner, bool matchable, CancellationToken cancellationToken) =>
+            identifier == failing && _failures-- > 0
+                ? throw new TimeoutException("storage went away")
+                : base.AddIdentifierAsync(workspace, identifier, owner, matchable, cancellationToken);
     }
 }

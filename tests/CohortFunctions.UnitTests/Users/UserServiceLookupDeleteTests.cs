@@ -1,7 +1,9 @@
+using CohortFunctions.App.Http;
 using CohortFunctions.Cohorts;
 using CohortFunctions.Identifiers;
 using CohortFunctions.Results;
 using CohortFunctions.Users;
+using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Primitives;
 
 namespace CohortFunctions.UnitTests.Users;
@@ -10,13 +12,19 @@ public sealed class UserServiceLookupDeleteTests
 {
     private readonly CohortRef _cohort = new("amplitude", "c1");
 
-    private readonly UserStoreHarness _harness = new();
+    private readonly UserServiceHarness _harness = new();
 
     private static Dictionary<string, StringValues> Query(params (string Name, string Value)[] values) =>
         values.GroupBy(v => v.Name).ToDictionary(g => g.Key, g => new StringValues([.. g.Select(v => v.Value)]));
 
+    /// <summary>A look-up as the function does it: the query read by <see cref="UserLookupQuery"/>, then the service.</summary>
     private Task<Result<UserDetails>> LookupAsync(params (string Name, string Value)[] query) =>
-        _harness.Service.LookupAsync(_harness.Workspace.Value, Query(query), CancellationToken.None);
+        LookupAsync(_harness.Workspace.Value, query);
+
+    private async Task<Result<UserDetails>> LookupAsync(string workspace, params (string Name, string Value)[] query) =>
+        UserLookupQuery.Parse(Query(query)).TryGetValue(out var identifier, out var invalid)
+            ? await _harness.Service.LookupAsync(workspace, identifier, CancellationToken.None)
+            : invalid;
 
     [Theory]
     [InlineData("external_id", "u1")]
@@ -97,10 +105,10 @@ public sealed class UserServiceLookupDeleteTests
     public async Task LookupAsync_InvalidWorkspace_ReturnsInvalid()
     {
         // Act
-        var result = await _harness.Service.LookupAsync("UPPER", Query(("external_id", "u1")), CancellationToken.None);
+        var result = await LookupAsync("UPPER", ("external_id", "u1"));
 
         // Assert
-        Assert.Equal(UserService.InvalidWorkspaceMessage, result.Failure?.Message);
+        Assert.Equal(WorkspaceId.InvalidMessage, result.Failure?.Message);
     }
 
     [Fact]

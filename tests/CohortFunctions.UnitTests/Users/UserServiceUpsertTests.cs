@@ -2,14 +2,14 @@ using CohortFunctions.Identifiers;
 using CohortFunctions.Matching;
 using CohortFunctions.Results;
 using CohortFunctions.Users;
-using Moq;
+using CohortFunctions.Workspaces;
 using static CohortFunctions.UnitTests.Users.UserBodies;
 
 namespace CohortFunctions.UnitTests.Users;
 
 public sealed class UserServiceUpsertTests
 {
-    private readonly UserStoreHarness _harness = new();
+    private UserServiceHarness _harness = new();
 
     private Task<Result<UpsertUsersOutcome>> UpsertAsync(params UserBuilder[] users) =>
         _harness.Service.UpsertAsync(_harness.Workspace.Value, UsersBody(users), CancellationToken.None);
@@ -38,7 +38,7 @@ public sealed class UserServiceUpsertTests
 
         // Assert
         Assert.Equal(FailureKind.Invalid, result.Failure?.Kind);
-        Assert.Equal(UpsertUsersRequest.NotAnArrayMessage, result.Failure!.Message);
+        Assert.Equal("users must be an array.", result.Failure!.Message);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class UserServiceUpsertTests
 
         // Assert
         Assert.Equal(FailureKind.Invalid, result.Failure?.Kind);
-        Assert.Equal(UpsertUsersRequest.TooManyMessage, result.Failure!.Message);
+        Assert.Equal("users: at most 1,000 users per request.", result.Failure!.Message);
         Assert.Empty(_harness.Calls);
     }
 
@@ -238,10 +238,8 @@ public sealed class UserServiceUpsertTests
     public async Task UpsertAsync_LosesRaceToCreateExternalId_DeletesItsProfileAndUpdatesWinner()
     {
         // Arrange: the winner's row lands between this entry's look-up and its claim.
+        _harness = new UserServiceHarness(store: (time, calls) => new StoreMissingFirstLookup(Identifier.External("u1"), time, calls));
         var winner = _harness.Seed("u1");
-        _harness.Index.SetupSequence(i => i.FindAsync(_harness.Workspace, Identifier.External("u1"), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((IdentifierOwner?)null)
-            .ReturnsAsync(new IdentifierOwner(winner.UserId, true));
 
         // Act
         var result = await UpsertAsync(UserBuilder.Identified("u1").WithDevice("d1"));
@@ -437,10 +435,8 @@ public sealed class UserServiceUpsertTests
     public async Task UpsertAsync_ProfileChangedByOthersSeveralTimes_RetriesUntilItsWriteLands()
     {
         // Arrange: eight other writers get in first, as when nine requests update one user at once.
+        _harness = new UserServiceHarness(store: (time, calls) => new StoreLosingReplaces(losses: 8, time, calls));
         var existing = _harness.Seed("u1");
-        var lost = 0;
-        _harness.Store.Setup(s => s.ReplaceAsync(It.Is<UserProfile>(p => p.UserId == existing.UserId), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .Returns((UserProfile profile, string version, CancellationToken _) => lost++ < 8 ? Task.FromResult<string?>(null) : _harness.Replace(profile, version));
 
         // Act
         var result = await UpsertAsync(UserBuilder.Identified("u1").WithDevice("d1"));
@@ -454,10 +450,9 @@ public sealed class UserServiceUpsertTests
     [Fact]
     public async Task UpsertAsync_ProfileChangedByOthersEveryTime_ReportsBusyAndClaimsNothing()
     {
-        // Arrange
+        // Arrange: another writer gets in first every time.
+        _harness = new UserServiceHarness(store: (time, calls) => new StoreLosingReplaces(losses: int.MaxValue, time, calls));
         var existing = _harness.Seed("u1");
-        _harness.Store.Setup(s => s.ReplaceAsync(It.Is<UserProfile>(p => p.UserId == existing.UserId), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((string?)null);
 
         // Act
         var result = await UpsertAsync(UserBuilder.Identified("u1").WithDevice("d1"));
@@ -465,5 +460,23 @@ public sealed class UserServiceUpsertTests
         // Assert
         Assert.Equal(new UserEntryError(0, "the user is being changed by another request; retry."), Assert.Single(result.Value!.Errors));
         Assert.Null(_harness.Row(Identifier.Device("d1")));
+    }
+
+    /// <summary>A store whose first look-up of <paramref name="identifier"/> finds nothing, as if it ran just before another request's claim.</summary>
+    private sealed class StoreMissingFirstLookup(Identifier identifier, TimeProvider time, CallLog calls) : InMemoryUserStore(time, calls)
+    {
+        private int _misses = 1;
+
+        public override Task<IdentifierOwner?> FindAsync(WorkspaceId workspace, Identifier found, CancellationToken cancellationToken) =>
+            found == identifier && _misses-- > 0 ? Task.FromResult<IdentifierOwner?>(null) : base.FindAsync(workspace, found, cancellationToken);
+    }
+
+    /// <summary>A store where the first <paramref name="losses"/> profile replaces lose to another writer.</summary>
+    private sealed class StoreLosingReplaces(int losses, TimeProvider time, CallLog calls) : InMemoryUserStore(time, calls)
+    {
+        private int _lost;
+
+        public override Task<string?> ReplaceAsync(UserProfile profile, string version, CancellationToken cancellationToken) =>
+            _lost++ < losses ? Task.FromResult<string?>(null) : base.ReplaceAsync(profile, version, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using CohortFunctions.Results;
 using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.UnitTests.Workspaces;
@@ -10,10 +11,10 @@ public sealed class WorkspaceIdTests
     [InlineData("0acme")]
     [InlineData("acme-corp-42")]
     [InlineData("a123456789012345678901234567890123456789012345678901234567890ab")]
-    public void TryParse_ValidId_ReturnsTrueWithSameValue(string value)
+    public void Parse_ValidId_ReturnsTheIdWithSameValue(string value)
     {
         // Act
-        var parsed = WorkspaceId.TryParse(value, out var id);
+        var parsed = WorkspaceId.Parse(value).TryGetValue(out var id, out _);
 
         // Assert
         Assert.True(parsed);
@@ -34,13 +35,14 @@ public sealed class WorkspaceIdTests
     [InlineData("\nacme")]
     [InlineData("acmé")]
     [InlineData("a1234567890123456789012345678901234567890123456789012345678901ab")]
-    public void TryParse_InvalidId_ReturnsFalse(string? value)
+    public void Parse_InvalidId_ReturnsTheInvalidWorkspaceFailure(string? value)
     {
         // Act
-        var parsed = WorkspaceId.TryParse(value, out var id);
+        var parsed = WorkspaceId.Parse(value).TryGetValue(out var id, out _);
 
         // Assert
         Assert.False(parsed);
         Assert.Equal(default, id);
+        Assert.Equal(Failure.Invalid(WorkspaceId.InvalidMessage), WorkspaceId.Parse(value).Failure);
     }
 }

@@ -1,6 +1,6 @@
 namespace CohortFunctions.CohortSync.Sync;
 
-/// <summary>Amplitude's sync cadences (domain-spec §4.2).</summary>
+/// <summary>Amplitude's sync cadences.</summary>
 public enum Cadence
 {
     /// <summary>One sync, then stop.</summary>

@@ -5,7 +5,7 @@ using CohortFunctions.CohortSync.State;
 namespace CohortFunctions.CohortSync.Sync;
 
 /// <summary>
-/// Syncs one cohort to the partner endpoints as Amplitude's Braze cohort sync does (domain-spec §4.3): the first
+/// Syncs one cohort to the partner endpoints as Amplitude's Braze cohort sync does: the first
 /// sync sends the cohort name call and then the whole cohort as adds; later syncs send only who entered (adds)
 /// and who left (<c>should_remove: true</c>) since the last successful sync, and the name call again when the name
 /// changed. Users requests carry at most <see cref="CohortSyncOptions.BatchSize"/> identifiers and run

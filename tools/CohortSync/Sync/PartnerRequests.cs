@@ -6,7 +6,7 @@ using CohortFunctions.CohortSync.Members;
 namespace CohortFunctions.CohortSync.Sync;
 
 /// <summary>
-/// The bodies of Braze's two partner endpoints, written as Braze's callers write them (domain-spec §1.3, §1.4, §7.2):
+/// The bodies of Braze's two partner endpoints, written as Braze's callers write them:
 /// credentials in the body; an add object without <c>should_remove</c> and a remove object with
 /// <c>should_remove: true</c>, each with all three identifier arrays, empty ones as <c>[]</c>.
 /// </summary>

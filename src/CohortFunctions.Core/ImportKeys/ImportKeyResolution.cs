@@ -1,0 +1,9 @@
+using CohortFunctions.Workspaces;
+
+namespace CohortFunctions.ImportKeys;
+
+/// <summary>The outcome of resolving a <c>client_secret</c>: the workspace it opens, or why not.</summary>
+internal sealed record ImportKeyResolution(ImportKeyStatus Status, WorkspaceId Workspace, string KeyHint)
+{
+    public static ImportKeyResolution Unknown { get; } = new(ImportKeyStatus.Unknown, default, "");
+}

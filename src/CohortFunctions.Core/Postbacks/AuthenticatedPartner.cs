@@ -1,0 +1,7 @@
+using CohortFunctions.Partners;
+using CohortFunctions.Workspaces;
+
+namespace CohortFunctions.Postbacks;
+
+/// <summary>A partner request whose credentials were accepted: which partner, for which workspace.</summary>
+internal sealed record AuthenticatedPartner(Partner Partner, WorkspaceId Workspace);

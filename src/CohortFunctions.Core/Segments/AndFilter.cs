@@ -1,0 +1,11 @@
+using CohortFunctions.Cohorts;
+
+namespace CohortFunctions.Segments;
+
+/// <summary>Users matching every one of <see cref="Filters"/>.</summary>
+internal sealed record AndFilter(IReadOnlyList<SegmentFilter> Filters) : SegmentFilter
+{
+    public override int Depth => 1 + Filters.Max(f => f.Depth);
+
+    public override IEnumerable<CohortRef> Cohorts() => Filters.SelectMany(f => f.Cohorts());
+}

@@ -1,0 +1,11 @@
+namespace CohortFunctions.Users;
+
+/// <summary>How one entry of a batch request ended.</summary>
+internal enum EntryResult
+{
+    Created,
+    Updated,
+    Identified,
+    Merged,
+    Failed,
+}
