@@ -27,9 +27,9 @@ public sealed class ImportBatcherTests : IDisposable
             using var body = JsonDocument.Parse(batch.Body);
             var parsed = UpsertUsersRequest.Parse(body.RootElement);
             Assert.Null(parsed.Failure);
-            Assert.Equal(batch.Users, parsed.Value!.Users.Count);
-            Assert.All(parsed.Value.Users, u => Assert.Null(u.Error));
-            Assert.Equal(batch.EntryLines.Select(TestImport.Id), parsed.Value.Users.Select(u => u.Value!.ExternalId));
+            Assert.Equal(batch.Users, parsed.Value!.Count);
+            Assert.All(parsed.Value, u => Assert.Null(u.Error));
+            Assert.Equal(batch.EntryLines.Select(TestImport.Id), parsed.Value.Select(u => u.Value!.ExternalId));
         }
     }
 

@@ -48,7 +48,7 @@ public sealed class UserImportEngineTests : IDisposable
         Assert.True(summary.Succeeded);
         var parsed = UpsertUsersRequest.Parse(Assert.Single(server.Requests).Body);
         Assert.Null(parsed.Failure);
-        var users = parsed.Value!.Users.Select(u => u.Value!).ToList();
+        var users = parsed.Value!.Select(u => u.Value!).ToList();
         Assert.Equal(["ada", null, "bob", "😀 \"q\""], users.Select(u => u.ExternalId));
         Assert.Equal([["D-1"], ["D-2"], [], []], users.Select(u => u.DeviceIds));
         Assert.Equal(["email=ada@example.com", "", "email=b@example.com", ""], users.Select(u => string.Join(";", u.Aliases.Select(a => $"{a.AliasLabel}={a.AliasName}"))));
