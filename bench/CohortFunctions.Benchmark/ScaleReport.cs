@@ -1,14 +1,11 @@
 namespace CohortFunctions.Benchmark;
 
-/// <summary>
-/// The users import through the users API with <c>cohort-sync users</c>, against its storage floor. Not
-/// <see cref="Measured"/> while <c>cohort-sync users</c> is not in the build: the base was then seeded straight into storage.
-/// </summary>
-internal sealed record ImportResult(bool Measured, long Users, long Created, long Rejected, double Seconds, double FloorSeconds, long PeakWorkingSetBytes, string Note)
+/// <summary>The users import through the users API with <c>cohort-sync users</c>, against its storage floor.</summary>
+internal sealed record ImportResult(long Users, long Created, long Rejected, double Seconds, double FloorSeconds, long PeakWorkingSetBytes)
 {
     public double UsersPerSecond => Seconds > 0 ? Users / Seconds : 0;
 
-    public double AppOverFloor => Measured && FloorSeconds > 0 ? Seconds / FloorSeconds : 0;
+    public double AppOverFloor => FloorSeconds > 0 ? Seconds / FloorSeconds : 0;
 }
 
 /// <summary>Postbacks into the large cohort against the same into an empty one, interleaved; tails null where the sample count makes them the maximum.</summary>

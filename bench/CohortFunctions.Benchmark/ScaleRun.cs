@@ -65,40 +65,20 @@ internal sealed class ScaleRun(BenchEnvironment environment, ScalePlan plan, str
     {
         var file = Path.Combine(workDirectory, "users.csv");
         await File.WriteAllTextAsync(file, "external_id\n" + string.Join('\n', externalIds) + "\n", Encoding.UTF8).ConfigureAwait(false);
+        Log($"importing {externalIds.Count:N0} users with cohort-sync users ({SenderParallelism} parallel, {plan.BatchIds:N0} a request)");
         environment.Memory.Reset();
         var wall = Stopwatch.StartNew();
-        ImportOutcome? outcome = null;
-        if (await UserBaseImport.IsAvailableAsync().ConfigureAwait(false))
-        {
-            Log($"importing {externalIds.Count:N0} users with cohort-sync users ({SenderParallelism} parallel, {plan.BatchIds:N0} a request)");
-            outcome = await UserBaseImport.ImportAsync(environment.BaseAddress, Workspace, file, workDirectory, plan.BatchIds, SenderParallelism).ConfigureAwait(false);
-            if (!outcome.Succeeded || outcome.Created != externalIds.Count)
-            {
-                throw new InvalidOperationException($"The import did not create every user: {outcome}.");
-            }
-        }
-        else
-        {
-            // TODO(lead): `cohort-sync users` (branch importer) is not in this build yet. Once it is merged, the branch
-            // above runs and this stub goes: it seeds the same users straight into storage so that the other phases run,
-            // and the import row of the report says it was not measured.
-            Log("cohort-sync users is not in this build: seeding the users straight into storage (import not measured)");
-            await Seeder.SeedAsync(environment.ConnectionString, Workspace, externalIds).ConfigureAwait(false);
-        }
-
+        var summary = await UserBaseImport.ImportAsync(environment.BaseAddress, Workspace, file, workDirectory, plan.BatchIds, SenderParallelism).ConfigureAwait(false);
         wall.Stop();
         var peak = environment.Memory.Peak;
-        Log($"users in {wall.Elapsed.TotalSeconds:F0} s; storage floor of the import");
+        if (!summary.Succeeded || summary.Created != externalIds.Count)
+        {
+            throw new InvalidOperationException($"The import did not create every user: {summary.Created:N0} created, {summary.Rejected:N0} rejected, {summary.Malformed:N0} malformed, {summary.FailedBatches} batches failed.");
+        }
+
+        Log($"imported in {wall.Elapsed.TotalSeconds:F0} s; storage floor of the import");
         var floorTime = await floor.ImportAsync(externalIds, plan.BatchIds, SenderParallelism).ConfigureAwait(false);
-        return new ImportResult(
-            outcome is not null,
-            externalIds.Count,
-            outcome?.Created ?? 0,
-            (outcome?.Rejected ?? 0) + (outcome?.Malformed ?? 0),
-            wall.Elapsed.TotalSeconds,
-            floorTime.TotalSeconds,
-            peak,
-            outcome is null ? "cohort-sync users not in this build: seeded straight into storage, not measured" : "");
+        return new ImportResult(externalIds.Count, summary.Created, summary.Rejected + summary.Malformed, wall.Elapsed.TotalSeconds, floorTime.TotalSeconds, peak);
     }
 
     private CohortSyncEngine Sender(string key, ISyncStateStore state) => new(

@@ -54,7 +54,18 @@ internal sealed class UserUpserter(IUserStore store, IIdentifierIndex index, Ide
         }
 
         await claims.ReleaseAsync(workspace, claimed.Claimed, cancellationToken).ConfigureAwait(false);
-        fresh.Discard(created);
+        if (claimed.Claimed.Count > 0)
+        {
+            // Another request may have found the profile through a row it held for a moment: it goes now, as the profile
+            // of a create that lost always did. One that never held a row (the first claim was refused, as for every
+            // update) was seen by no one and goes with the others at the end of the request.
+            await store.DeleteAsync(workspace, user, version: null, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            fresh.Discard(created);
+        }
+
         if (conflict.HeldBy is null)
         {
             return EntryOutcome.Failed(conflict.Message);

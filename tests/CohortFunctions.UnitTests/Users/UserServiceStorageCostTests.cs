@@ -1,3 +1,4 @@
+using CohortFunctions.Identifiers;
 using CohortFunctions.Matching;
 using CohortFunctions.Users;
 using static CohortFunctions.UnitTests.Users.UserBodies;
@@ -119,6 +120,22 @@ public sealed class UserServiceStorageCostTests
         Assert.Equal(1, Counts[nameof(IUserStore.GetAsync)]);
         Assert.Equal(3, Counts[nameof(IUserStore.AddIdentifierAsync)]);
         AssertNoCalls(nameof(IUserStore.CreateAsync), nameof(IUserStore.DeleteAsync), nameof(IUserStore.DeleteAllAsync));
+    }
+
+    [Fact]
+    public async Task UpsertAsync_NewUserRefusedAfterItsFirstClaim_ProfileDeletedAtOnceNotAtTheEnd()
+    {
+        // Arrange: the alias belongs to someone else; the external id is new, so it is claimed (and seen) first.
+        _harness.Seed("other", aliases: [new UserAlias("a1", "amplitude_id")]);
+
+        // Act
+        var result = await _harness.Service.UpsertAsync(_harness.Workspace.Value, UsersBody(UserBuilder.Identified("u1").WithAlias("a1", "amplitude_id")), CancellationToken.None);
+
+        // Assert
+        Assert.Equal("aliases[0] belongs to another user.", Assert.Single(result.Value!.Errors).Message);
+        Assert.Equal(1, Counts[nameof(IUserStore.DeleteAsync)]);
+        Assert.Equal(0, Counts.ProfilesDeletedTogether);
+        Assert.Single(_harness.Profiles);
     }
 
     [Fact]
