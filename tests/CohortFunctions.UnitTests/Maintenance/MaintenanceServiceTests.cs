@@ -1,11 +1,16 @@
 using System.Runtime.CompilerServices;
 using CohortFunctions.Cohorts;
+using CohortFunctions.History;
+using CohortFunctions.ImportKeys;
 using CohortFunctions.Maintenance;
 using CohortFunctions.Resync;
+using CohortFunctions.UnitTests.History;
+using CohortFunctions.UnitTests.TestSupport;
 using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Moq;
 
 namespace CohortFunctions.UnitTests.Maintenance;
 
@@ -16,6 +21,15 @@ namespace CohortFunctions.UnitTests.Maintenance;
 public sealed class MaintenanceServiceTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 3, 0, 0, TimeSpan.Zero));
+    private readonly InMemorySyncHistoryStore _history = new();
+    private readonly HistoryRetention _retention;
+
+    public MaintenanceServiceTests()
+    {
+        var keys = new Mock<IImportKeyStore>();
+        keys.Setup(k => k.ListWorkspacesAsync(It.IsAny<CancellationToken>())).ReturnsAsync([TestKeys.Workspace("acme"), TestKeys.Workspace("zeta")]);
+        _retention = new HistoryRetention(_history, keys.Object, _time, Options.Create(new HistoryOptions()), NullLogger<HistoryRetention>.Instance);
+    }
 
     [Fact]
     public async Task Run_FromTheStartWithoutFailures_CompactsEveryCohortAndCoversThemAll()
@@ -63,7 +77,7 @@ public sealed class MaintenanceServiceTests
     }
 
     private MaintenanceService Service(IMaintenanceStore store) =>
-        new(store, _time, Options.Create(new ResyncOptions()), NullLogger<MaintenanceService>.Instance);
+        new(store, _retention, _time, Options.Create(new ResyncOptions()), NullLogger<MaintenanceService>.Instance);
 
     private sealed class FakeMaintenanceStore(params string[] cohorts) : IMaintenanceStore
     {

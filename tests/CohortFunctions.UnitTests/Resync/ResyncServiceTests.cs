@@ -5,6 +5,7 @@ using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
 using CohortFunctions.Results;
 using CohortFunctions.Resync;
+using CohortFunctions.UnitTests.History;
 using CohortFunctions.UnitTests.TestSupport;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
@@ -34,6 +35,7 @@ public sealed class ResyncServiceTests
     private readonly ResyncOptions _options = new() { StepSize = 10 };
     private readonly List<string> _calls = [];
     private readonly List<MembershipChange> _applied = [];
+    private readonly RecordingHistory _history = new();
 
     public ResyncServiceTests()
     {
@@ -87,10 +89,10 @@ public sealed class ResyncServiceTests
         ]);
 
         // Act
-        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", CancellationToken.None);
+        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None);
 
         // Assert
-        Assert.Equal(new ResyncOutcome(Retried: 3, Applied: 2, Expired: 1, StillPending: 1, Complete: true), result.Value);
+        Assert.Equal(new ResyncOutcome(Retried: 3, Applied: 2, Expired: 1, StillPending: 1, Complete: true) { Changes = new MembershipResult(2, 0, 0) }, result.Value);
         Assert.Equal([new MembershipChange(Ada, true), new MembershipChange(Bob, false)], _applied.OrderBy(c => c.User.Value, StringComparer.Ordinal));
         Assert.Equal("delete expired,tombstone", _calls[0]);
         Assert.Equal(["apply", "apply", "ledger", "delete ada,bob@example.com", "save", "complete"], _calls.Skip(1));
@@ -107,7 +109,7 @@ public sealed class ResyncServiceTests
         ]);
 
         // Act
-        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", CancellationToken.None);
+        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None);
 
         // Assert
         Assert.Equal([new MembershipChange(Ada, false)], _applied);
@@ -123,7 +125,7 @@ public sealed class ResyncServiceTests
             .ThrowsAsync(new InvalidOperationException("storage fell over"));
 
         // Act
-        var thrown = await Record.ExceptionAsync(() => Service().ResyncNowAsync(Ws, "amplitude", "abc123", CancellationToken.None));
+        var thrown = await Record.ExceptionAsync(() => Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None));
 
         // Assert
         Assert.IsType<InvalidOperationException>(thrown);
@@ -143,10 +145,10 @@ public sealed class ResyncServiceTests
             .ReturnsAsync(([Row(Identifier.External("ada"), at: Start)], cursors[0]));
 
         // Act
-        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", CancellationToken.None);
+        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None);
 
         // Assert
-        Assert.Equal(new ResyncOutcome(1, 1, 0, 0, Complete: false), result.Value);
+        Assert.Equal(new ResyncOutcome(1, 1, 0, 0, Complete: false) { Changes = new MembershipResult(1, 0, 0) }, result.Value);
         _state.Verify(s => s.SaveProgressAsync(It.IsAny<WorkspaceId>(), Ref, It.IsAny<ResyncLease>(), cursors[0], It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Once);
         Assert.Equal("release", _calls[^1]);
         Assert.DoesNotContain("complete", _calls);
@@ -163,7 +165,7 @@ public sealed class ResyncServiceTests
             .ReturnsAsync(([], new PendingCursor(PendingCursor.Buckets, null)));
 
         // Act
-        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", CancellationToken.None);
+        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None);
 
         // Assert
         Assert.Equal(ResyncOutcome.Nothing, result.Value);
@@ -179,7 +181,7 @@ public sealed class ResyncServiceTests
             .ReturnsAsync(false);
 
         // Act
-        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", CancellationToken.None);
+        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None);
 
         // Assert
         Assert.False(result.Value!.Complete);
@@ -196,7 +198,7 @@ public sealed class ResyncServiceTests
             .ReturnsAsync((ResyncLease?)null);
 
         // Act
-        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", CancellationToken.None);
+        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None);
 
         // Assert
         Assert.Equal(FailureKind.Conflict, result.Failure?.Kind);
@@ -210,7 +212,7 @@ public sealed class ResyncServiceTests
     public async Task ResyncNowAsync_UnknownCohortOrPartner_NotFound(string partner, string cohortId)
     {
         // Act
-        var result = await Service().ResyncNowAsync(Ws, partner, cohortId, CancellationToken.None);
+        var result = await Service().ResyncNowAsync(Ws, partner, cohortId, "request-1", CancellationToken.None);
 
         // Assert
         Assert.Equal(FailureKind.NotFound, result.Failure?.Kind);
@@ -220,7 +222,7 @@ public sealed class ResyncServiceTests
     public async Task ResyncNowAsync_InvalidWorkspace_Invalid()
     {
         // Act
-        var result = await Service().ResyncNowAsync("Not A Workspace", "amplitude", "abc123", CancellationToken.None);
+        var result = await Service().ResyncNowAsync("Not A Workspace", "amplitude", "abc123", "request-1", CancellationToken.None);
 
         // Assert
         Assert.Equal(FailureKind.Invalid, result.Failure?.Kind);
@@ -331,6 +333,7 @@ public sealed class ResyncServiceTests
         _pending.Object,
         new IdentifierMatcher(_index.Object),
         new MembershipWriter(_memberships.Object, _ledger.Object),
+        _history,
         _time,
         Options.Create(_options),
         NullLogger<ResyncService>.Instance);
