@@ -37,6 +37,8 @@ internal sealed partial class SyncHistoryWriter(ISyncHistoryStore store, TimePro
     private readonly Lock _lossGate = new();
     private long _lost;
     private long _written;
+    private long _accepted;
+    private long _settled;
     private long _lostUnlogged;
     private string _lossReason = "";
     private DateTimeOffset _lossLoggedAt = DateTimeOffset.MinValue;
@@ -47,11 +49,18 @@ internal sealed partial class SyncHistoryWriter(ISyncHistoryStore store, TimePro
     /// <summary>Records written on this instance since it started.</summary>
     public long Written => Interlocked.Read(ref _written);
 
+    /// <summary>Records taken and neither written nor given up yet: queued, or being written.</summary>
+    public long Waiting => Interlocked.Read(ref _accepted) - Interlocked.Read(ref _settled);
+
     public void Record(SyncRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
+
+        // Counted before it is queued, so Waiting never reads 0 while a record is on its way.
+        Interlocked.Increment(ref _accepted);
         if (!_queue.Writer.TryWrite(record))
         {
+            Interlocked.Decrement(ref _accepted);
             CountLost(1, _queue.Reader.Completion.IsCompleted || _abort.IsCancellationRequested ? "the app is stopping" : "the queue is full");
         }
     }
@@ -124,6 +133,7 @@ internal sealed partial class SyncHistoryWriter(ISyncHistoryStore store, TimePro
                 left++;
             }
 
+            Settle(left);
             CountLost(left, "the app stopped before storage took them");
         }
 
@@ -137,6 +147,7 @@ internal sealed partial class SyncHistoryWriter(ISyncHistoryStore store, TimePro
         {
             await store.AppendAsync(round, _abort.Token).ConfigureAwait(false);
             Interlocked.Add(ref _written, round.Count);
+            Settle(round.Count);
             round.Clear();
             return true;
         }
@@ -160,11 +171,13 @@ internal sealed partial class SyncHistoryWriter(ISyncHistoryStore store, TimePro
                 {
                     await store.AppendAsync([record], _abort.Token).ConfigureAwait(false);
                     Interlocked.Increment(ref _written);
+                    Settle(1);
                     round.Remove(record);
                 }
                 catch (Exception single) when (!_abort.IsCancellationRequested && !StorageFailures.IsUnavailable(single))
                 {
                     round.Remove(record);
+                    Settle(1);
                     CountLost(1, "storage refused it");
                 }
                 catch (Exception single) when (!_abort.IsCancellationRequested)
@@ -184,6 +197,7 @@ internal sealed partial class SyncHistoryWriter(ISyncHistoryStore store, TimePro
         var given = round.RemoveAll(r => r.At < oldest);
         if (given > 0)
         {
+            Settle(given);
             CountLost(given, $"storage did not take them for {GiveUpAfter.TotalMinutes:0} minutes");
         }
     }
@@ -211,6 +225,8 @@ internal sealed partial class SyncHistoryWriter(ISyncHistoryStore store, TimePro
             // Stopping: try again at once, then at the shorter pause.
         }
     }
+
+    private void Settle(int count) => Interlocked.Add(ref _settled, count);
 
     private void CountLost(int count, string reason)
     {

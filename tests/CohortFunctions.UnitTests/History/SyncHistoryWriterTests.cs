@@ -41,7 +41,7 @@ public sealed class SyncHistoryWriterTests : IAsyncLifetime, IDisposable
         // Assert
         await Eventually.TrueAsync(() => _store.Records.Count == 3, "the records are written");
         Assert.Equal(records.OrderBy(r => r.Id), _store.Records.OrderBy(r => r.Id));
-        Assert.Equal((3, 0), (_writer.Written, _writer.Lost));
+        Assert.Equal((3, 0, 0), (_writer.Written, _writer.Lost, _writer.Waiting));
     }
 
     [Fact]
@@ -55,6 +55,7 @@ public sealed class SyncHistoryWriterTests : IAsyncLifetime, IDisposable
         // Act: the clock moves on in small steps; the fake time of each attempt is noted.
         _writer.Record(record);
         await Eventually.TrueAsync(() => _store.Attempts == 1, "the first attempt failed");
+        var waitingAfterAFailure = _writer.Waiting;
         var first = _time.GetUtcNow();
         await Eventually.TrueAsync(() => _store.Attempts == 2, "the second attempt failed", () => _time.Advance(step));
         var second = _time.GetUtcNow();
@@ -64,6 +65,7 @@ public sealed class SyncHistoryWriterTests : IAsyncLifetime, IDisposable
         // Assert
         Assert.Equal([record], _store.Records);
         Assert.Equal((3, 0), (_store.Attempts, _writer.Lost));
+        Assert.Equal((1, 0), (waitingAfterAFailure, _writer.Waiting));
         Assert.InRange(second - first, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
         Assert.InRange(third - second, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3));
     }
