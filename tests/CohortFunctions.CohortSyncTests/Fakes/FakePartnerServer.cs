@@ -8,6 +8,11 @@ namespace CohortFunctions.CohortSyncTests.Fakes;
 /// <summary>A request the fake received: its path and its JSON body.</summary>
 public sealed record RecordedRequest(string Path, JsonElement Body, int Number)
 {
+    /// <summary>The <c>x-functions-key</c> header, when sent (the management API's users requests).</summary>
+    public string? FunctionKey { get; init; }
+
+    public bool IsUsersUpsert => Path.EndsWith("/users", StringComparison.Ordinal) && Path.Contains("/manage/workspaces/", StringComparison.Ordinal);
+
     public bool IsNameCall => Path.EndsWith("/cohorts", StringComparison.Ordinal);
 
     public bool IsUsersCall => Path.EndsWith("/cohorts/users", StringComparison.Ordinal);
@@ -55,7 +60,10 @@ public sealed class FakePartnerServer(Func<RecordedRequest, CancellationToken, T
     {
         var text = await request.Content!.ReadAsStringAsync(cancellationToken);
         using var document = JsonDocument.Parse(text);
-        var recorded = new RecordedRequest(request.RequestUri!.AbsolutePath, document.RootElement.Clone(), Interlocked.Increment(ref _count));
+        var recorded = new RecordedRequest(request.RequestUri!.AbsolutePath, document.RootElement.Clone(), Interlocked.Increment(ref _count))
+        {
+            FunctionKey = request.Headers.TryGetValues("x-functions-key", out var keys) ? keys.Single() : null,
+        };
         _requests.Enqueue(recorded);
         var inFlight = Interlocked.Increment(ref _inFlight);
         try

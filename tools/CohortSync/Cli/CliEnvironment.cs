@@ -12,5 +12,17 @@ internal sealed record CliEnvironment(TextWriter Out, TextWriter Error, Func<str
 
     public const string DataImportKeyVariable = "COHORT_SYNC_DATA_IMPORT_KEY";
 
-    public static CliEnvironment System { get; } = new(Console.Out, Console.Error, Environment.GetEnvironmentVariable, null, TimeProvider.System);
+    public const string FunctionKeyVariable = "COHORT_SYNC_FUNCTION_KEY";
+
+    public static CliEnvironment System { get; } = new(Console.Out, Console.Error, Environment.GetEnvironmentVariable, null, TimeProvider.System)
+    {
+        ErrorIsTerminal = !Console.IsErrorRedirected,
+        TerminalWidth = () => Console.IsErrorRedirected ? 0 : Console.WindowWidth,
+    };
+
+    /// <summary>Whether <see cref="Error"/> is a terminal: progress is then a bar redrawn in place, else plain lines.</summary>
+    public bool ErrorIsTerminal { get; init; }
+
+    /// <summary>The terminal's width in columns, read when a bar is drawn (it may change); 0 when unknown.</summary>
+    public Func<int> TerminalWidth { get; init; } = () => 0;
 }

@@ -2,13 +2,14 @@ using System.CommandLine;
 
 namespace CohortFunctions.CohortSync.Cli;
 
-/// <summary>The whole command: parse, bind, run. Usage errors exit with 2 before anything is sent.</summary>
+/// <summary>The whole command, the cohort sync and <c>users</c>: parse, bind, run. Usage errors exit with 2 before anything is sent.</summary>
 internal static class CohortSyncCli
 {
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(environment);
         var root = CohortSyncCommand.Create((parse, ct) => RunAsync(parse, environment, ct));
+        root.Subcommands.Add(UsersCommand.Create((parse, ct) => RunUsersAsync(parse, environment, ct)));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -40,5 +41,21 @@ internal static class CohortSyncCli
         }
 
         return await new SyncRunner(settings, environment).RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> RunUsersAsync(ParseResult parse, CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        var (settings, problems) = UsersCommand.Bind(parse, environment.GetVariable);
+        if (settings is null)
+        {
+            foreach (var problem in problems)
+            {
+                await environment.Error.WriteLineAsync($"cohort-sync users: {problem}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Usage;
+        }
+
+        return await new ImportRunner(settings, environment).RunAsync(cancellationToken).ConfigureAwait(false);
     }
 }

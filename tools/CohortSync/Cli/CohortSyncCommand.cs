@@ -111,9 +111,9 @@ internal static class CohortSyncCommand
         HelpName = "n",
     };
 
-    private static readonly Option<string> RetryDelay = DurationOption("--retry-delay", "The wait before the first retry; it doubles with each retry.", "1s");
+    private static readonly Option<string> RetryDelay = DurationOptions.Create("--retry-delay", "The wait before the first retry; it doubles with each retry.", "1s");
 
-    private static readonly Option<string> Timeout = DurationOption("--timeout", "How long one request may take before it is retried.", "30s");
+    private static readonly Option<string> Timeout = DurationOptions.Create("--timeout", "How long one request may take before it is retried.", "30s");
 
     private static readonly Option<string> CadenceOption = CreateCadenceOption();
 
@@ -122,13 +122,14 @@ internal static class CohortSyncCommand
         Description = "Print each summary as one line of JSON on stdout.",
     };
 
-    private static readonly Option<string> ProgressInterval = DurationOption("--progress-interval", "The least time between two progress lines on stderr (0: after every batch).", "2s");
+    private static readonly Option<string> ProgressInterval = DurationOptions.Create("--progress-interval", "The least time between two progress lines on stderr (0: after every batch).", "2s");
 
     public static RootCommand Create(Func<ParseResult, CancellationToken, Task<int>> action)
     {
         var root = new RootCommand(
             "Syncs a cohort membership file to the Braze partner cohort endpoints the way Amplitude's Braze cohort sync does: "
-            + "the cohort name call and the whole cohort first, then only who entered or left since the last successful sync.")
+            + "the cohort name call and the whole cohort first, then only who entered or left since the last successful sync. "
+            + "'cohort-sync users' imports a whole user base instead (see cohort-sync users --help).")
         {
             File, Endpoint, Partner, PartnerApiKey, DataImportKey, CohortId, CohortName, Mapping, StatePath, Full, DryRun,
             BatchSize, Parallelism, Retries, RetryDelay, Timeout, CadenceOption, Json, ProgressInterval,
@@ -163,8 +164,8 @@ internal static class CohortSyncCommand
             BatchSize = parse.GetValue(BatchSize),
             Parallelism = parse.GetValue(Parallelism),
             MaxRetries = parse.GetValue(Retries),
-            RetryBaseDelay = DurationValue(parse, RetryDelay),
-            RequestTimeout = DurationValue(parse, Timeout),
+            RetryBaseDelay = DurationOptions.Value(parse, RetryDelay),
+            RequestTimeout = DurationOptions.Value(parse, Timeout),
         };
         if (endpoint is not null)
         {
@@ -186,7 +187,7 @@ internal static class CohortSyncCommand
             parse.GetValue(Full),
             parse.GetValue(DryRun),
             parse.GetValue(Json),
-            DurationValue(parse, ProgressInterval));
+            DurationOptions.Value(parse, ProgressInterval));
         return (settings, problems);
     }
 
@@ -200,27 +201,4 @@ internal static class CohortSyncCommand
         option.AcceptOnlyFromAmong([.. Enum.GetNames<Cadence>().Select(n => n.ToLowerInvariant())]);
         return option;
     }
-
-    /// <summary>Durations stay text until bound, so that help shows their defaults as they are typed.</summary>
-    private static Option<string> DurationOption(string name, string description, string defaultValue)
-    {
-        var option = new Option<string>(name)
-        {
-            Description = $"{description} As 250ms, 1s, 2m, 1h or seconds.",
-            HelpName = "duration",
-            DefaultValueFactory = _ => defaultValue,
-        };
-        option.Validators.Add(result =>
-        {
-            var text = result.GetValueOrDefault<string>();
-            if (!Duration.TryParse(text, out _))
-            {
-                result.AddError($"'{text}' is not a duration for {name}: use 250ms, 1s, 2m, 1h or a number of seconds.");
-            }
-        });
-        return option;
-    }
-
-    private static TimeSpan DurationValue(ParseResult parse, Option<string> option) =>
-        Duration.TryParse(parse.GetValue(option), out var duration) ? duration : throw new InvalidOperationException("Durations are validated when parsed.");
 }

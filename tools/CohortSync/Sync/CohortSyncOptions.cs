@@ -1,3 +1,5 @@
+using CohortFunctions.CohortSync.Http;
+
 namespace CohortFunctions.CohortSync.Sync;
 
 /// <summary>
@@ -45,6 +47,8 @@ public sealed class CohortSyncOptions
 
     /// <summary>How long one attempt may take before it counts as timed out (and is retried).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    internal RetryPolicy RetryPolicy => new(MaxRetries, RetryBaseDelay, MaxRetryAfter, RequestTimeout);
 
     /// <summary>The problems that make these options unusable; empty when they are fine.</summary>
     public IReadOnlyList<string> Validate()
