@@ -156,10 +156,10 @@ var names = {
   virtualNetwork: 'vnet-${envName}-${resourceToken}'
 }
 
-// Every table the app uses (today importkeys; the others come with later features). The app creates missing
-// tables at start too, but it should not need table-creation rights on a fresh account to serve its first request.
+// Every table the app uses. The app creates missing tables at start too, but it should not need table-creation
+// rights on a fresh account to serve its first request.
 var tableNames = map(
-  ['importkeys', 'users', 'identifiers', 'cohorts', 'memberships', 'datapoints', 'pending', 'segments'],
+  ['importkeys', 'users', 'identifiers', 'cohorts', 'memberships', 'datapoints', 'pending', 'segments', 'synchistory'],
   table => '${tablePrefix}${table}'
 )
 

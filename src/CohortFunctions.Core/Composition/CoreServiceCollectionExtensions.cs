@@ -1,6 +1,7 @@
 using CohortFunctions.Cohorts;
 using CohortFunctions.DataPoints;
 using CohortFunctions.Health;
+using CohortFunctions.History;
 using CohortFunctions.ImportKeys;
 using CohortFunctions.Maintenance;
 using CohortFunctions.Matching;
@@ -27,6 +28,7 @@ internal static class CoreServiceCollectionExtensions
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImportKeysOptions>().BindConfiguration(ImportKeysOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ResyncOptions>().BindConfiguration(ResyncOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PartnersOptions>().Configure<IConfiguration>(PartnersOptions.Bind).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PartnersOptions>, PartnersOptionsValidator>();
 
@@ -47,6 +49,7 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<IUserProfileReader, AzureTableUserProfileReader>();
         services.AddSingleton<IUserStore, AzureTableUserStore>();
         services.AddSingleton<UserService>();
+        services.AddSingleton<UserLookup>();
 
         services.AddSingleton<AzureTableCohortStore>();
         services.AddSingleton<ICohortStore>(sp => sp.GetRequiredService<AzureTableCohortStore>());
@@ -68,6 +71,13 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<ISegmentSource, AzureTableSegmentSource>();
         services.AddSingleton<SegmentEvaluator>();
         services.AddSingleton<SegmentService>();
+
+        services.AddSingleton<ISyncHistoryStore, AzureTableSyncHistoryStore>();
+        services.AddSingleton<SyncHistoryWriter>();
+        services.AddSingleton<ISyncHistoryRecorder>(sp => sp.GetRequiredService<SyncHistoryWriter>());
+        services.AddHostedService(sp => sp.GetRequiredService<SyncHistoryWriter>());
+        services.AddSingleton<SyncHistoryService>();
+        services.AddSingleton<HistoryRetention>();
 
         services.AddSingleton<PartnerAuthenticator>();
         services.AddSingleton<PostbackService>();

@@ -44,7 +44,7 @@ internal sealed partial class ImportKeyResolver(
         }
 
         await RecordUseAsync(key, cancellationToken).ConfigureAwait(false);
-        return new ImportKeyResolution(ImportKeyStatus.Valid, key.Workspace, key.KeyHint);
+        return new ImportKeyResolution(ImportKeyStatus.Valid, key.Workspace, key.KeyHint, key.KeyId);
     }
 
     /// <summary>Drops a key from this instance's cache, so its invalidation takes effect here at once.</summary>

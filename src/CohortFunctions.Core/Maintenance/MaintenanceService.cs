@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CohortFunctions.History;
 using CohortFunctions.Resync;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,16 +7,37 @@ using Microsoft.Extensions.Options;
 namespace CohortFunctions.Maintenance;
 
 /// <summary>
-/// The daily maintenance: compacts member count deltas (restoring any data point ledger row a crash lost) and purges
-/// pending identifiers past retention. Bounded by the run budget; a stored cursor lets the next run go on from the
-/// cohort where this one stopped.
+/// The daily maintenance: removes sync history past its retention (<see cref="HistoryRetention"/>), compacts member
+/// count deltas (restoring any data point ledger row a crash lost) and purges pending identifiers past retention.
+/// Bounded by the run budget, of which the history gets at most half; stored cursors let the next run go on from the
+/// workspace and the cohort where this one stopped.
 /// </summary>
-internal sealed partial class MaintenanceService(IMaintenanceStore store, TimeProvider time, IOptions<ResyncOptions> options, ILogger<MaintenanceService> logger)
+internal sealed partial class MaintenanceService(
+    IMaintenanceStore store,
+    HistoryRetention history,
+    TimeProvider time,
+    IOptions<ResyncOptions> options,
+    ILogger<MaintenanceService> logger)
 {
     public async Task<MaintenanceSummary> RunAsync(CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(options.Value.RunBudgetSeconds);
+        var budget = TimeSpan.FromSeconds(options.Value.RunBudgetSeconds);
+        var deadline = time.GetUtcNow() + budget;
+
+        // First, so that cohorts that take the whole budget cannot keep history from expiring; bounded by half of it
+        // (in a day each workspace has about one day of history to delete), so compaction always gets the rest.
+        HistorySweep swept;
+        try
+        {
+            swept = await history.SweepAsync(time.GetUtcNow() + budget / 2, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.HistorySweepFailed(logger, ex);
+            swept = HistorySweep.Nothing with { Complete = false, Failed = 1 };
+        }
+
         var cutoff = time.GetUtcNow() - options.Value.Retention;
         var cursor = await store.LoadCursorAsync(cancellationToken).ConfigureAwait(false);
         var fromStart = cursor is null;
@@ -62,8 +84,9 @@ internal sealed partial class MaintenanceService(IMaintenanceStore store, TimePr
             await store.SaveCursorAsync(null, cancellationToken).ConfigureAwait(false);
         }
 
-        var summary = new MaintenanceSummary(visited, folded, rewritten, purged, failed, complete, fromStart, stopwatch.Elapsed);
+        var summary = new MaintenanceSummary(visited, folded, rewritten, purged, failed, complete, fromStart, stopwatch.Elapsed) { History = swept };
         Log.Ran(logger, visited, folded, rewritten, purged, failed, complete, fromStart, (long)summary.Elapsed.TotalMilliseconds);
+        Log.HistorySwept(logger, swept.Workspaces, swept.RowsDeleted, swept.Failed, swept.Complete);
         return summary;
     }
 
@@ -74,5 +97,11 @@ internal sealed partial class MaintenanceService(IMaintenanceStore store, TimePr
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Maintenance of a cohort in workspace {Workspace} ({Partner}) failed; going on with the next cohort")]
         public static partial void CohortFailed(ILogger logger, string workspace, string partner, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Sync history retention: {Workspaces} workspaces swept, {Rows} expired rows deleted, {Failed} workspaces failed; complete: {Complete}")]
+        public static partial void HistorySwept(ILogger logger, int workspaces, int rows, int failed, bool complete);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Sync history retention failed; the next maintenance run tries again")]
+        public static partial void HistorySweepFailed(ILogger logger, Exception exception);
     }
 }

@@ -1,3 +1,5 @@
+using CohortFunctions.History;
+
 namespace CohortFunctions.Maintenance;
 
 /// <summary>
@@ -7,6 +9,9 @@ namespace CohortFunctions.Maintenance;
 /// </summary>
 internal sealed record MaintenanceSummary(int CohortsVisited, int DeltasFolded, int LedgerRowsRewritten, int PendingPurged, int CohortsFailed, bool Complete, bool FromStart, TimeSpan Elapsed)
 {
+    /// <summary>What the sync history's retention sweep did in this run.</summary>
+    public HistorySweep History { get; init; } = HistorySweep.Nothing;
+
     /// <summary>Every cohort was visited, from the first to the last, without a failure.</summary>
     public bool CoveredEveryCohort => Complete && FromStart && CohortsFailed == 0;
 }

@@ -23,6 +23,9 @@ internal interface IMembershipStore
 
     Task<bool> IsMemberAsync(WorkspaceId workspace, CohortRef cohort, UserId user, CancellationToken cancellationToken);
 
+    /// <summary>The user's membership of the cohort (since when, added by what), or null when not a member.</summary>
+    Task<Membership?> GetAsync(WorkspaceId workspace, CohortRef cohort, UserId user, CancellationToken cancellationToken);
+
     /// <summary>The exact member count: compacted counts plus every committed delta.</summary>
     Task<long> CountAsync(WorkspaceId workspace, CohortRef cohort, CancellationToken cancellationToken);
 

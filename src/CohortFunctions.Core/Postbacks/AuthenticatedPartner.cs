@@ -3,5 +3,5 @@ using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Postbacks;
 
-/// <summary>A partner request whose credentials were accepted: which partner, for which workspace.</summary>
-internal sealed record AuthenticatedPartner(Partner Partner, WorkspaceId Workspace);
+/// <summary>A partner request whose credentials were accepted: which partner, for which workspace, with which key (its id).</summary>
+internal sealed record AuthenticatedPartner(Partner Partner, WorkspaceId Workspace, string KeyId);

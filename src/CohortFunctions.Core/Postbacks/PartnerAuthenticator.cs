@@ -22,7 +22,7 @@ internal sealed class PartnerAuthenticator(PartnerCatalog partners, ImportKeyRes
         var resolution = await keys.ResolveAsync(credentials.ClientSecret, partner.Name, cancellationToken).ConfigureAwait(false);
         return resolution.Status switch
         {
-            ImportKeyStatus.Valid => new AuthenticatedPartner(partner, resolution.Workspace),
+            ImportKeyStatus.Valid => new AuthenticatedPartner(partner, resolution.Workspace, resolution.KeyId),
             ImportKeyStatus.OtherPartner => Failure.Unauthorized(PartnerMessages.PartnerNotEnabled(resolution.KeyHint)),
             _ => Failure.Unauthorized(PartnerMessages.InvalidClientSecret),
         };

@@ -24,4 +24,7 @@ internal interface IPendingStore
     Task<int> DeleteAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<PendingIdentifier> rows, CancellationToken cancellationToken);
 
     Task<bool> AnyAsync(WorkspaceId workspace, CohortRef cohort, CancellationToken cancellationToken);
+
+    /// <summary>The rows of these identifiers in the cohort (tombstones too), by point reads.</summary>
+    Task<IReadOnlyList<PendingIdentifier>> FindAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<Identifier> identifiers, CancellationToken cancellationToken);
 }

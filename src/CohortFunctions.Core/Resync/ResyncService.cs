@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CohortFunctions.Cohorts;
+using CohortFunctions.History;
 using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
 using CohortFunctions.Results;
@@ -14,7 +15,8 @@ namespace CohortFunctions.Resync;
 /// a postback would apply them once their user exists (same matching rules, exact counts, data points). Passes are
 /// bounded by a time budget and resume from a stored cursor; a lease on the cohort row keeps runs from overlapping.
 /// Applying is idempotent and pending rows are deleted only after their changes committed, so a pass that dies
-/// half-way is completed by the next one without double counting.
+/// half-way is completed by the next one without double counting. A pass that applied something is recorded in the
+/// sync history (<see cref="ISyncHistoryRecorder"/>), also when it stops at its budget or fails after applying.
 /// </summary>
 internal sealed partial class ResyncService(
     ICohortStore cohorts,
@@ -23,6 +25,7 @@ internal sealed partial class ResyncService(
     IPendingStore pending,
     IdentifierMatcher matcher,
     MembershipWriter writer,
+    ISyncHistoryRecorder history,
     TimeProvider time,
     IOptions<ResyncOptions> options,
     ILogger<ResyncService> logger)
@@ -56,7 +59,12 @@ internal sealed partial class ResyncService(
     }
 
     /// <summary>Runs a pass on one cohort now, whatever its cadence (the manual resync endpoint).</summary>
-    public async Task<Result<ResyncOutcome>> ResyncNowAsync(string? workspace, string? partner, string? cohortId, CancellationToken cancellationToken)
+    /// <param name="workspace">The workspace id.</param>
+    /// <param name="partner">The cohort's partner.</param>
+    /// <param name="cohortId">The cohort's id.</param>
+    /// <param name="requestId">The request's id, for the sync history.</param>
+    /// <param name="cancellationToken">The request's token.</param>
+    public async Task<Result<ResyncOutcome>> ResyncNowAsync(string? workspace, string? partner, string? cohortId, string? requestId, CancellationToken cancellationToken)
     {
         if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
         {
@@ -69,7 +77,7 @@ internal sealed partial class ResyncService(
         }
 
         var budget = TimeSpan.FromSeconds(options.Value.RequestBudgetSeconds);
-        var outcome = await PassAsync(ws, found.Ref, budget, cancellationToken).ConfigureAwait(false);
+        var outcome = await PassAsync(ws, found.Ref, budget, requestId, cancellationToken).ConfigureAwait(false);
         return outcome is null
             ? Failure.Conflict("A resync of this cohort is already running; try again when it has finished.")
             : outcome;
@@ -100,7 +108,7 @@ internal sealed partial class ResyncService(
             ResyncOutcome? outcome;
             try
             {
-                outcome = await PassAsync(workspace, cohort.Ref, left, cancellationToken).ConfigureAwait(false);
+                outcome = await PassAsync(workspace, cohort.Ref, left, requestId: null, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -130,10 +138,34 @@ internal sealed partial class ResyncService(
         return cohort.PassInProgress || (cohort.HasPending && cohort.NextResyncAt is { } next && next <= now);
     }
 
-    /// <summary>One pass, or as much of it as fits in <paramref name="budget"/>; null when another run holds the cohort.</summary>
-    private async Task<ResyncOutcome?> PassAsync(WorkspaceId workspace, CohortRef cohort, TimeSpan budget, CancellationToken cancellationToken)
+    /// <summary>
+    /// One pass, or as much of it as fits in <paramref name="budget"/>; null when another run holds the cohort.
+    /// <paramref name="requestId"/> is the manual request's id, null for the timer's passes.
+    /// </summary>
+    private async Task<ResyncOutcome?> PassAsync(WorkspaceId workspace, CohortRef cohort, TimeSpan budget, string? requestId, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
+        var startedAt = time.GetTimestamp();
+        var pass = requestId is null ? "Scheduled pass" : "Manual pass";
+        void Record(ResyncOutcome outcome, SyncOutcome result)
+        {
+            if (outcome.Applied > 0)
+            {
+                history.Record(new SyncRecord(
+                    SyncRecord.NewId(),
+                    started,
+                    workspace,
+                    cohort.Partner,
+                    cohort.CohortId,
+                    SyncKind.Resync,
+                    result,
+                    new SyncCounts(outcome.Retried, outcome.Changes.Added, outcome.Changes.Removed, outcome.Changes.Unchanged, outcome.StillPending, outcome.Changes.Added + outcome.Changes.Removed),
+                    time.GetElapsedTime(startedAt),
+                    KeyId: null,
+                    requestId));
+            }
+        }
+
         var deadline = started + budget;
         var lease = await state.TryAcquireAsync(workspace, cohort, started, budget + LeaseSlack, cancellationToken).ConfigureAwait(false);
         if (lease is null)
@@ -156,6 +188,7 @@ internal sealed partial class ResyncService(
                 {
                     // The lease expired and another run took the cohort: it resumes from the last saved cursor.
                     Log.LeaseLost(logger, workspace.Value, cohort.Partner);
+                    Record(outcome, new SyncOutcome(200, pass + " stopped: another run took the cohort over and goes on from here"));
                     return outcome with { Complete = false };
                 }
             }
@@ -164,15 +197,20 @@ internal sealed partial class ResyncService(
             {
                 await state.ReleaseAsync(workspace, cohort, lease, cancellationToken).ConfigureAwait(false);
                 Log.PassPaused(logger, workspace.Value, cohort.Partner, outcome.Retried, outcome.Applied, outcome.Expired);
+                Record(outcome, new SyncOutcome(200, pass + " paused at its time budget; the next pass goes on from here"));
                 return outcome with { Complete = false };
             }
 
             await state.CompleteAsync(workspace, cohort, lease, time.GetUtcNow(), ct => pending.AnyAsync(workspace, cohort, ct), cancellationToken).ConfigureAwait(false);
             Log.PassCompleted(logger, workspace.Value, cohort.Partner, outcome.Retried, outcome.Applied, outcome.Expired, outcome.StillPending);
+            Record(outcome, new SyncOutcome(200, pass + " completed"));
             return outcome;
         }
-        catch
+        catch (Exception ex)
         {
+            // What the steps before the failure applied stays applied: the history says so, with the failure.
+            Record(outcome, SyncOutcome.FromException(ex, senderGone: false, cancellationToken));
+
             // Give the cohort back at once; the cursor saved so far lets the next run resume.
             await state.ReleaseAsync(workspace, cohort, lease, CancellationToken.None).ConfigureAwait(false);
             throw;
@@ -197,14 +235,13 @@ internal sealed partial class ResyncService(
         var match = await matcher.MatchAsync(workspace, [.. live.Select(r => new IdentifierIntent(r.Identifier, r.Remove))], cancellationToken).ConfigureAwait(false);
         var stillUnmatched = match.Unmatched.Select(u => u.Identifier).ToHashSet();
         var matched = live.Where(r => !stillUnmatched.Contains(r.Identifier)).ToList();
-        if (match.Changes.Count > 0)
-        {
-            await writer.ApplyAsync(workspace, cohort, match.Changes, ChangeOrigin.Postback(now), cancellationToken).ConfigureAwait(false);
-        }
+        var changes = match.Changes.Count > 0
+            ? await writer.ApplyAsync(workspace, cohort, match.Changes, ChangeOrigin.Resync(now), cancellationToken).ConfigureAwait(false)
+            : MembershipResult.None;
 
         // Only after the changes committed: a pass that dies before this point re-applies them, which changes nothing.
         await pending.DeleteAsync(workspace, cohort, matched, cancellationToken).ConfigureAwait(false);
-        return new ResyncOutcome(live.Count, matched.Count, expired.Count, live.Count - matched.Count, true);
+        return new ResyncOutcome(live.Count, matched.Count, expired.Count, live.Count - matched.Count, true) { Changes = changes };
     }
 
     private static partial class Log

@@ -68,6 +68,14 @@ internal sealed class AzureTableMembershipStore(StorageTables tables, TimeProvid
         return found.HasValue;
     }
 
+    public async Task<Membership?> GetAsync(WorkspaceId workspace, CohortRef cohort, UserId user, CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken).ConfigureAwait(false);
+        var found = await table.GetEntityIfExistsAsync<MemberEntity>(
+            StorageKeys.MembershipPartition(workspace, cohort, user.Shard), user.Value, [nameof(MemberEntity.AddedAt), nameof(MemberEntity.AddedBy)], cancellationToken).ConfigureAwait(false);
+        return found.HasValue ? found.Value!.ToMembership() : null;
+    }
+
     public async Task<long> CountAsync(WorkspaceId workspace, CohortRef cohort, CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken).ConfigureAwait(false);
@@ -150,7 +158,7 @@ internal sealed class AzureTableMembershipStore(StorageTables tables, TimeProvid
             var adds = chunk.Count(c => c.Add);
             var actions = chunk
                 .Select(c => c.Add
-                    ? new TableTransactionAction(TableTransactionActionType.Add, MemberEntity.For(partition, c.User, time.GetUtcNow()))
+                    ? new TableTransactionAction(TableTransactionActionType.Add, MemberEntity.For(partition, c.User, time.GetUtcNow(), origin.Source))
                     : new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, c.User.Value), ETag.All))
                 .ToList();
             var entry = await TryCommitAsync(table, partition, cohort, actions, adds, chunk.Length - adds, origin, cancellationToken).ConfigureAwait(false);
@@ -170,7 +178,7 @@ internal sealed class AzureTableMembershipStore(StorageTables tables, TimeProvid
                 var existing = current[change.User];
                 if (change.Add && existing is null)
                 {
-                    actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MemberEntity.For(partition, change.User, time.GetUtcNow())));
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Add, MemberEntity.For(partition, change.User, time.GetUtcNow(), origin.Source)));
                     added++;
                 }
                 else if (!change.Add && existing is { } etag)

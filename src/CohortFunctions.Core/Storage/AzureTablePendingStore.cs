@@ -105,6 +105,25 @@ internal sealed class AzureTablePendingStore(StorageTables tables) : IPendingSto
         return false;
     }
 
+    public async Task<IReadOnlyList<PendingIdentifier>> FindAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<Identifier> identifiers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(identifiers);
+        var table = await Table(cancellationToken).ConfigureAwait(false);
+        var found = new System.Collections.Concurrent.ConcurrentBag<PendingIdentifier>();
+        await Parallel.ForEachAsync(identifiers.Distinct(), cancellationToken, async (identifier, ct) =>
+        {
+            var (partition, key) = Keys(workspace, cohort, identifier);
+            var row = await table.GetEntityIfExistsAsync<PendingEntity>(partition, key, cancellationToken: ct).ConfigureAwait(false);
+
+            // A key of a long value is a hash: the row's own value decides.
+            if (row.HasValue && row.Value!.ToIdentifier() == identifier)
+            {
+                found.Add(row.Value.ToPending());
+            }
+        }).ConfigureAwait(false);
+        return [.. found];
+    }
+
     /// <summary>The bucket of an identifier: a stable hash (string hash codes differ between processes).</summary>
     internal static int Bucket(string rowKey) => SHA256.HashData(Encoding.UTF8.GetBytes(rowKey))[0] % PendingCursor.Buckets;
 

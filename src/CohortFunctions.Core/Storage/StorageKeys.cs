@@ -127,6 +127,57 @@ internal static class StorageKeys
     /// <summary>The row of one pending identifier within its cohort: the identifier's own row key, as in the index.</summary>
     public static string PendingRow(Identifier identifier) => IdentifierRow(identifier);
 
+    /// <summary>Buckets of a workspace's sync history per UTC day (<see cref="HistoryPartition"/>).</summary>
+    public const int HistoryBuckets = 8;
+
+    /// <summary>RowKey prefix of the sync history rows in time order, the workspace feed's.</summary>
+    public const string HistoryFeedPrefix = "t|";
+
+    /// <summary>
+    /// One partition of a workspace's sync history: a UTC day and one of <see cref="HistoryBuckets"/> buckets, the
+    /// bucket chosen by the cohort (<see cref="HistoryBucket"/>). Days bound every read and let retention delete
+    /// whole days of one workspace as a PartitionKey range; buckets keep a workspace whose cohorts all sync at once
+    /// from writing into a single partition (about 2,000 entities a second each); a cohort's records stay in one
+    /// bucket, so its history is one range read per day.
+    /// </summary>
+    public static string HistoryPartition(WorkspaceId workspace, DateOnly day, int bucket) =>
+        Join(workspace.Value, day.ToString("yyyyMMdd", CultureInfo.InvariantCulture), bucket.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The bucket of a cohort's history (of a partner's calls that named no valid cohort when null): a stable hash.</summary>
+    public static int HistoryBucket(string partner, string? cohortId) =>
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(partner + Separator + (cohortId ?? "")))[0] % HistoryBuckets;
+
+    /// <summary>
+    /// Every history partition of a workspace's days before <paramref name="firstDayKept"/>, as one PartitionKey range:
+    /// days are fixed-width and follow <c>{workspace}|</c>, which no other workspace's partitions start with (a
+    /// workspace id cannot contain <c>|</c>).
+    /// </summary>
+    public static (string From, string ToExclusive) HistoryDaysBefore(WorkspaceId workspace, DateOnly firstDayKept) =>
+        (workspace.Value + Separator, Join(workspace.Value, firstDayKept.ToString("yyyyMMdd", CultureInfo.InvariantCulture)));
+
+    /// <summary>A record's row in the workspace feed: its time key (newest first) after <see cref="HistoryFeedPrefix"/>.</summary>
+    public static string HistoryFeedRow(string timeKey) => HistoryFeedPrefix + timeKey;
+
+    /// <summary>The RowKey prefix of one cohort's history rows (in the cohort's bucket), followed by their time keys.</summary>
+    public static string HistoryCohortPrefix(CohortRef cohort)
+    {
+        ArgumentNullException.ThrowIfNull(cohort);
+        return Join("c", cohort.Partner, KeyEncoding.Encode(cohort.CohortId)) + Separator;
+    }
+
+    /// <summary>A record's row in its cohort's history.</summary>
+    public static string HistoryCohortRow(CohortRef cohort, string timeKey) => HistoryCohortPrefix(cohort) + timeKey;
+
+    /// <summary>
+    /// The first RowKey after every key that starts with <paramref name="prefix"/> followed by
+    /// <paramref name="invertedTicks"/>: ends a range at the oldest time wanted (time keys are fixed-width digits, then
+    /// <c>|</c> and the record id, and a later character ends the prefix).
+    /// </summary>
+    public static string HistoryRowsThrough(string prefix, string invertedTicks) => prefix + invertedTicks + (char)(Separator + 1);
+
+    /// <summary>The row holding where the history retention sweep stopped (a partition no workspace id can take).</summary>
+    public static (string PartitionKey, string RowKey) HistorySweepCursor => ("~history-sweep", "cursor");
+
     /// <summary>The row holding the maintenance timer's progress (a partition no workspace id can take).</summary>
     public static (string PartitionKey, string RowKey) MaintenanceCursor => ("~maintenance", "cursor");
 

@@ -27,6 +27,9 @@ internal sealed class TableNames(string prefix)
     /// <summary>Identifiers that matched no user yet, per cohort, waiting for a resync pass.</summary>
     public string Pending { get; } = prefix + "pending";
 
+    /// <summary>Sync history: each partner call and resync pass, per workspace, UTC day and bucket.</summary>
+    public string SyncHistory { get; } = prefix + "synchistory";
+
     /// <summary>All table names, for provisioning.</summary>
-    public IReadOnlyList<string> All => [ImportKeys, Users, Identifiers, Cohorts, Memberships, DataPoints, Segments, Pending];
+    public IReadOnlyList<string> All => [ImportKeys, Users, Identifiers, Cohorts, Memberships, DataPoints, Segments, Pending, SyncHistory];
 }

@@ -11,7 +11,7 @@ namespace CohortFunctions.Users;
 /// <summary>
 /// The users feature of the management API: create and update users (<see cref="UserUpserter"/>), identify anonymous
 /// ones (<see cref="UserIdentification"/>, merging into an existing user with <see cref="UserMerge"/> when the external
-/// id is taken), look users up, delete them (<see cref="UserDeletion"/>). This class reads the request, runs its
+/// id is taken), delete them (<see cref="UserDeletion"/>); <see cref="UserLookup"/> looks them up. This class reads the request, runs its
 /// entries (<see cref="EntryBatch"/>) and reports what they did.
 /// <para>
 /// Consistency without transactions across tables rests on an order every operation keeps: a profile is written
@@ -27,8 +27,6 @@ internal sealed partial class UserService
     internal const string NotFoundMessage = "No such user in this workspace.";
 
     private readonly IUserStore _store;
-    private readonly IIdentifierIndex _index;
-    private readonly IUserMemberships _memberships;
     private readonly ILogger<UserService> _logger;
     private readonly UserUpserter _upserter;
     private readonly UserIdentification _identification;
@@ -36,7 +34,7 @@ internal sealed partial class UserService
 
     public UserService(IUserStore store, IIdentifierIndex index, IUserMemberships memberships, TimeProvider time, ILogger<UserService> logger)
     {
-        (_store, _index, _memberships, _logger) = (store, index, memberships, logger);
+        (_store, _logger) = (store, logger);
         var claims = new IdentifierClaims(store);
         var profiles = new ProfileWriter(store);
         _upserter = new UserUpserter(store, index, claims, profiles, time);
@@ -63,31 +61,6 @@ internal sealed partial class UserService
     /// <summary><c>POST .../users/identify</c>: identifies each entry's anonymous user, or merges it into the one with the external id.</summary>
     public Task<Result<IdentifyUsersOutcome>> IdentifyAsync(string? workspace, JsonElement body, CancellationToken cancellationToken) =>
         RunAsync(workspace, IdentifyUsersRequest.Parse(body), UserEntryValidation.Validate, e => [e.Lookup, Identifier.External(e.ExternalId)], _identification.ApplyAsync, null, null, Identified, cancellationToken);
-
-    /// <summary><c>GET .../users/lookup</c>: the user holding an external id, device id (matchable or not) or alias.</summary>
-    public async Task<Result<UserDetails>> LookupAsync(string? workspace, Identifier identifier, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(identifier);
-        if (!WorkspaceId.Parse(workspace).TryGetValue(out var ws, out var invalidWorkspace))
-        {
-            return invalidWorkspace;
-        }
-
-        if (UserEntryValidation.LookupError(identifier) is { } invalid)
-        {
-            return Failure.Invalid(invalid);
-        }
-
-        var owner = await _index.FindAsync(ws, identifier, cancellationToken).ConfigureAwait(false);
-        var stored = owner is null ? null : await _store.GetAsync(ws, owner.UserId, cancellationToken).ConfigureAwait(false);
-        if (stored is null)
-        {
-            return Failure.NotFound(NotFoundMessage);
-        }
-
-        var cohorts = await _memberships.CohortsOfAsync(ws, stored.Profile.UserId, cancellationToken).ConfigureAwait(false);
-        return new UserDetails(stored.Profile, cohorts);
-    }
 
     /// <summary><c>DELETE .../users/{id}</c>: see <see cref="UserDeletion"/>.</summary>
     public async Task<Result<UserId>> DeleteAsync(string? workspace, string? userId, CancellationToken cancellationToken)

@@ -28,7 +28,7 @@ internal sealed class PartnerCohortFunctions(PostbackService postbacks)
             return ApiResponses.From(invalid);
         }
 
-        var named = await postbacks.NameCohortAsync(partner, body.Value, cancellationToken).ConfigureAwait(false);
+        var named = await postbacks.NameCohortAsync(Call(request, partner, body.Value), cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(named, _ => ApiResponses.Created(new SuccessBody(PartnerMessages.Success)));
     }
 
@@ -44,8 +44,12 @@ internal sealed class PartnerCohortFunctions(PostbackService postbacks)
             return ApiResponses.From(invalid);
         }
 
-        var applied = await postbacks.ApplyChangesAsync(partner, body.Value, cancellationToken).ConfigureAwait(false);
+        var applied = await postbacks.ApplyChangesAsync(Call(request, partner, body.Value), cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(applied, s => ApiResponses.Created(
             new ChangesBody(PartnerMessages.Success, s.Added, s.Removed, s.Unchanged, s.Unmatched, s.DataPoints)));
     }
+
+    /// <summary>The call as the core takes it: its request id and the sender's going away go to the sync history.</summary>
+    private static PartnerCall Call(HttpRequest request, string partner, System.Text.Json.JsonElement body) =>
+        new(partner, body, request.HttpContext.TraceIdentifier) { SenderGone = RequestDeadline.ResponseToken(request.HttpContext) };
 }

@@ -45,7 +45,7 @@ internal sealed class ResyncFunctions(ResyncService resync)
         string cohortId)
     {
         var cancellationToken = RequestDeadline.Token(request);
-        var outcome = await resync.ResyncNowAsync(workspace, partner, RawPath.Segment(request, CohortIdSegment, cohortId), cancellationToken).ConfigureAwait(false);
+        var outcome = await resync.ResyncNowAsync(workspace, partner, RawPath.Segment(request, CohortIdSegment, cohortId), request.HttpContext.TraceIdentifier, cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(outcome, o => ApiResponses.Ok(new ResyncBody(o.Retried, o.Applied, o.Expired, o.StillPending, o.Complete)));
     }
 }

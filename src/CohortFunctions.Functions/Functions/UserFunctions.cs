@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace CohortFunctions.App.Functions;
 
-/// <summary>The operator's users: create and update, identify, look up, delete (management API, function key). See docs/users.md.</summary>
+/// <summary>The operator's users: create and update, identify, delete (management API, function key). See docs/users.md; <see cref="UserLookupFunctions"/> looks them up.</summary>
 internal sealed class UserFunctions(UserService users)
 {
     internal sealed record EntryErrorBody(int Index, string Message);
@@ -14,19 +14,6 @@ internal sealed class UserFunctions(UserService users)
     internal sealed record UpsertedBody(int Created, int Updated, IReadOnlyList<EntryErrorBody> Errors);
 
     internal sealed record IdentifiedBody(int Identified, int Merged, IReadOnlyList<EntryErrorBody> Errors);
-
-    internal sealed record AliasBody(string AliasName, string AliasLabel);
-
-    internal sealed record CohortBody(string Partner, string CohortId);
-
-    internal sealed record UserBody(
-        string UserId,
-        string? ExternalId,
-        IReadOnlyList<AliasBody> Aliases,
-        IReadOnlyList<string> DeviceIds,
-        bool Anonymous,
-        bool WasAnonymous,
-        IReadOnlyList<CohortBody> Cohorts);
 
     [Function(nameof(UpsertUsers))]
     public async Task<IActionResult> UpsertUsers(
@@ -58,30 +45,6 @@ internal sealed class UserFunctions(UserService users)
 
         var identified = await users.IdentifyAsync(workspace, body.Value, cancellationToken).ConfigureAwait(false);
         return ApiResponses.From(identified, o => ApiResponses.Ok(new IdentifiedBody(o.Identified, o.Merged, ErrorsOf(o.Errors))));
-    }
-
-    [Function(nameof(LookupUser))]
-    public async Task<IActionResult> LookupUser(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.UsersLookup)] HttpRequest request,
-        string workspace)
-    {
-        var cancellationToken = RequestDeadline.Token(request);
-        ArgumentNullException.ThrowIfNull(request);
-        var lookup = UserLookupQuery.Parse(request.Query);
-        if (lookup.Failure is { } invalid)
-        {
-            return ApiResponses.From(invalid);
-        }
-
-        var found = await users.LookupAsync(workspace, lookup.Value!, cancellationToken).ConfigureAwait(false);
-        return ApiResponses.From(found, d => ApiResponses.Ok(new UserBody(
-            d.Profile.UserId.Value,
-            d.Profile.ExternalId,
-            [.. d.Profile.Aliases.Select(a => new AliasBody(a.AliasName, a.AliasLabel))],
-            d.Profile.DeviceIds,
-            d.Profile.IsAnonymous,
-            d.Profile.WasAnonymous,
-            [.. d.Cohorts.Select(c => new CohortBody(c.Partner, c.CohortId))])));
     }
 
     [Function(nameof(DeleteUser))]

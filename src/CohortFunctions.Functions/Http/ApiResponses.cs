@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace CohortFunctions.App.Http;
 
-/// <summary>Builds responses; expected failures are mapped to status codes here and only here.</summary>
+/// <summary>Builds responses; expected failures become status codes here, by <see cref="FailureStatus"/>.</summary>
 internal static class ApiResponses
 {
     public static ApiResult Ok(object body) => new(StatusCodes.Status200OK, body);
@@ -28,13 +28,6 @@ internal static class ApiResponses
         return result.Failure is { } failure ? From(failure) : onSuccess(result.Value!);
     }
 
-    public static int StatusFor(FailureKind kind) => kind switch
-    {
-        FailureKind.Invalid => StatusCodes.Status400BadRequest,
-        FailureKind.NotFound => StatusCodes.Status404NotFound,
-        FailureKind.Unauthorized => StatusCodes.Status401Unauthorized,
-        FailureKind.Conflict => StatusCodes.Status409Conflict,
-        FailureKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unmapped failure kind."),
-    };
+    /// <summary>The status of an expected failure (<see cref="FailureStatus"/>: the sync history records the same).</summary>
+    public static int StatusFor(FailureKind kind) => FailureStatus.Of(kind);
 }

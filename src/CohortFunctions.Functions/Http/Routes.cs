@@ -49,6 +49,12 @@ internal static class Routes
     /// <summary>Runs a resync pass of one cohort now; the cohort id is URL-encoded.</summary>
     public const string CohortResync = "manage/workspaces/{workspace}/cohorts/{partner}/{cohortId}/resync";
 
+    /// <summary>A cohort's sync history, newest first (GET); the cohort id is URL-encoded.</summary>
+    public const string CohortHistory = "manage/workspaces/{workspace}/cohorts/{partner}/{cohortId}/history";
+
+    /// <summary>The sync history of every cohort of a workspace, newest first (GET).</summary>
+    public const string SyncHistory = "manage/workspaces/{workspace}/sync-history";
+
     public const string DataPoints = "manage/workspaces/{workspace}/data-points";
 
     public const string CohortFilters = "manage/workspaces/{workspace}/cohort-filters";
@@ -116,6 +122,8 @@ internal static class Routes
         public const string CohortMembers = "manage/workspaces/[^/]+/cohorts/[^/]+/[^/]+/members";
         public const string CohortSchedule = "manage/workspaces/[^/]+/cohorts/[^/]+/[^/]+/schedule";
         public const string CohortResync = "manage/workspaces/[^/]+/cohorts/[^/]+/[^/]+/resync";
+        public const string CohortHistory = "manage/workspaces/[^/]+/cohorts/[^/]+/[^/]+/history";
+        public const string SyncHistory = "manage/workspaces/[^/]+/sync-history";
         public const string DataPoints = "manage/workspaces/[^/]+/data-points";
         public const string CohortFilters = "manage/workspaces/[^/]+/cohort-filters";
         public const string Segments = "manage/workspaces/[^/]+/segments";
@@ -131,15 +139,15 @@ internal static class Routes
         public const string All =
             Health + "|" + Console + "|" + Workspaces + "|" + Partners + "|" + OpenApi + "|" + ImportKeys
             + "|" + ImportKey + "|" + PartnerCohorts + "|" + PartnerCohortUsers + "|" + Cohorts + "|" + CohortMembers
-            + "|" + CohortSchedule + "|" + CohortResync + "|" + DataPoints + "|" + CohortFilters + "|" + Segments
-            + "|" + Segment + "|" + SegmentUsers + "|" + SegmentSize + "|" + Users + "|" + UsersIdentify
-            + "|" + UsersLookup + "|" + User;
+            + "|" + CohortSchedule + "|" + CohortResync + "|" + CohortHistory + "|" + SyncHistory + "|" + DataPoints
+            + "|" + CohortFilters + "|" + Segments + "|" + Segment + "|" + SegmentUsers + "|" + SegmentSize + "|" + Users
+            + "|" + UsersIdentify + "|" + UsersLookup + "|" + User;
 
         /// <summary>The paths of the functions that take GET.</summary>
         public const string Get =
             Health + "|" + Console + "|" + Workspaces + "|" + Partners + "|" + OpenApi + "|" + ImportKeys
-            + "|" + Cohorts + "|" + CohortMembers + "|" + DataPoints + "|" + CohortFilters + "|" + Segments
-            + "|" + Segment + "|" + SegmentUsers + "|" + UsersLookup;
+            + "|" + Cohorts + "|" + CohortMembers + "|" + CohortHistory + "|" + SyncHistory + "|" + DataPoints
+            + "|" + CohortFilters + "|" + Segments + "|" + Segment + "|" + SegmentUsers + "|" + UsersLookup;
 
         /// <summary>The paths of the functions that take POST.</summary>
         public const string Post =

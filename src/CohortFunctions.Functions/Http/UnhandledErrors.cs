@@ -1,3 +1,4 @@
+using CohortFunctions.Results;
 using CohortFunctions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -10,11 +11,11 @@ namespace CohortFunctions.App.Http;
 /// </summary>
 internal static partial class UnhandledErrors
 {
-    public const string InternalErrorMessage = "internal error";
+    public const string InternalErrorMessage = ErrorMessages.InternalError;
 
-    public const string UnavailableMessage = "Storage is unavailable; retry later.";
+    public const string UnavailableMessage = ErrorMessages.StorageUnavailable;
 
-    public const string TimedOutMessage = "The request took too long; retry later.";
+    public const string TimedOutMessage = ErrorMessages.TimedOut;
 
     /// <summary>Seconds a client is asked to wait after a 503.</summary>
     public const int RetryAfterSeconds = 5;

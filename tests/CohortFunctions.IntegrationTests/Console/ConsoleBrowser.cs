@@ -27,6 +27,9 @@ public static class ConsoleBrowser
                 $"No Chromium at {executable}: install Debian's package (apt-get install chromium; ./test.sh does it as root) or set {ExecutableVariable}.");
         }
 
+        // Waits sized for a loaded 2-core CI machine, where a page's first render can take seconds; a passing
+        // assertion returns as soon as it holds.
+        Assertions.SetDefaultExpectTimeout(20_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -27,6 +27,7 @@ public sealed class ConsoleLayoutTests(ConsoleLayoutTests.Fixture fixture) : ICl
             data.Add(width, $"{prefix}-partner", "#/partners/amplitude", "Amplitude");
             data.Add(width, $"{prefix}-cohorts", "#/cohorts", "Cohorts");
             data.Add(width, $"{prefix}-cohort", "#/cohorts/amplitude/power", "Power users");
+            data.Add(width, $"{prefix}-syncs", "#/syncs", "Syncs");
             data.Add(width, $"{prefix}-segments", "#/segments", "Segments");
             data.Add(width, $"{prefix}-segment", "#/segments/{segment}", "Power, not churning");
             data.Add(width, $"{prefix}-usage", "#/usage", "Usage");

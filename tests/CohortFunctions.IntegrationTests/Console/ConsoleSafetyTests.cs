@@ -64,6 +64,14 @@ public sealed class ConsoleSafetyTests(AppFixture fixture) : IClassFixture<AppFi
         await console.ScreenshotAsync("desktop-xss-cohort");
         await AssertNoMarkupAsync(console);
 
+        // The workspace's syncs, which name the cohort of each record.
+        await world.WaitForSyncHistoryAsync(2);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Syncs", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = displayName }).First).ToBeVisibleAsync();
+        await AssertNoMarkupAsync(console);
+        await page.GetByRole(AriaRole.Link, new() { Name = displayName }).First.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(CohortName);
+
         // The user's page, reached from the member link.
         await page.GetByRole(AriaRole.Link, new() { Name = ExternalId }).ClickAsync();
         await Expect(page.Locator(".fact dd").Nth(1)).ToHaveTextAsync(ExternalId);

@@ -57,7 +57,7 @@ public sealed partial class ConsoleSession : IAsyncDisposable
             Locale = "en-GB",
             TimezoneId = "UTC",
         });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(30_000);
         await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new BrowserContextGrantPermissionsOptions { Origin = app.BaseAddress.GetLeftPart(UriPartial.Authority) });
         var page = await context.NewPageAsync();
         return new ConsoleSession(app, context, page);
@@ -71,7 +71,16 @@ public sealed partial class ConsoleSession : IAsyncDisposable
         await Page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         await Page.GetByLabel("Or a new workspace id").FillAsync(workspace);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Open workspace" }).ClickAsync();
-        await Page.WaitForURLAsync(HashRoute("partners"));
+        try
+        {
+            await Page.WaitForURLAsync(HashRoute("partners"));
+        }
+        catch (TimeoutException timeout)
+        {
+            // Say what the page showed instead (a field error, or nothing: a call still pending), not only the wait.
+            var errors = await Page.Locator("p.field-error").AllInnerTextsAsync();
+            throw new TimeoutException($"Sign-in never reached #/partners; the page is at {Page.Url} and shows the errors [{string.Join(" | ", errors)}].", timeout);
+        }
     }
 
     /// <summary>Goes to a console page by its hash route and waits for its heading.</summary>

@@ -65,6 +65,26 @@ public sealed class ConsoleWorld(TestApp app, string workspace)
         return await response.ReadJsonAsync();
     }
 
+    /// <summary>
+    /// The workspace's sync history once it holds at least <paramref name="count"/> records (they are written just
+    /// after the answers), newest first, as the API lists it.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonElement>> WaitForSyncHistoryAsync(int count, string query = "")
+    {
+        var deadline = DateTimeOffset.UtcNow + HistoryApi.WriteWait;
+        while (true)
+        {
+            var records = (await GetAsync(Manage("sync-history") + query)).GetProperty("records").EnumerateArray().ToList();
+            if (records.Count >= count)
+            {
+                return records;
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"Expected {count} sync history records, found {records.Count}.");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Every user of a saved segment, walking the export API.</summary>
     public async Task<IReadOnlyList<(string UserId, string? ExternalId)>> SegmentUsersAsync(string segmentId)
     {

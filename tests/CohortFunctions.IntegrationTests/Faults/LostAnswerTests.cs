@@ -19,6 +19,7 @@ public sealed class LostAnswerTests(ITestOutputHelper output)
     [InlineData("memberships")]
     [InlineData("datapoints")]
     [InlineData("pending")]
+    [InlineData("synchistory")]
     public async Task Flow_AnswerOfFirstWriteToTableLost_EveryCallSucceedsAndStorageStaysExact(string table)
     {
         // Arrange: the answer of the first write to the table is lost, after storage did it.
@@ -47,6 +48,10 @@ public sealed class LostAnswerTests(ITestOutputHelper output)
         await faulty.Invariants.AssertMembersAsync(api.Workspace, api.Partner, "c1", members);
         await faulty.Invariants.AssertNothingPendingMatchesAsync(api.Workspace, api.Partner, "c1");
         await faulty.Invariants.AssertDataPointsAsync(api.Workspace, 3);
+
+        // The sync history holds the postback and the pass once each, however its writes were answered.
+        var history = await (await CohortApi.StartAsync(faulty.Direct, api.Partner, api.Workspace)).WaitForFeedAsync(2);
+        Assert.Equal(["resync", "changes"], history.Select(r => r.Kind));
         output.WriteLine($"[lost answer: {table}] {faulty.Proxy.Counts()}");
     }
 }

@@ -42,12 +42,13 @@ public sealed record ListedMember(string UserId, string? ExternalId);
 /// </summary>
 public sealed class CohortApi
 {
-    private CohortApi(IAppUnderTest app, string workspace, string partner, string secret)
+    private CohortApi(IAppUnderTest app, string workspace, string partner, string secret, string keyId)
     {
         App = app;
         Workspace = workspace;
         Partner = partner;
         Secret = secret;
+        KeyId = keyId;
     }
 
     public IAppUnderTest App { get; }
@@ -59,6 +60,9 @@ public sealed class CohortApi
     /// <summary>The data import key (<c>client_secret</c>).</summary>
     public string Secret { get; }
 
+    /// <summary>The id of the data import key, as listings and the sync history show it.</summary>
+    public string KeyId { get; }
+
     public HttpClient Client => App.Client;
 
     /// <summary>A new workspace with a data import key for <paramref name="partner"/>.</summary>
@@ -67,7 +71,7 @@ public sealed class CohortApi
         ArgumentNullException.ThrowIfNull(app);
         workspace ??= TestIds.Workspace();
         var key = await app.Client.CreateKeyAsync(workspace, partner);
-        return new CohortApi(app, workspace, partner, key.Secret);
+        return new CohortApi(app, workspace, partner, key.Secret, key.KeyId);
     }
 
     /// <summary>The body of a users postback, as senders write it.</summary>

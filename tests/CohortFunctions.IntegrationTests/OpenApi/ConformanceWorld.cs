@@ -12,6 +12,9 @@ public sealed class ConformanceWorld : IAsyncLifetime
 {
     public const string CohortId = "power users/1";
 
+    /// <summary>A user the postback named before it existed: waiting for a resync pass (until the resync sample runs).</summary>
+    public const string LateUser = "not-yet-a-user";
+
     private TestApp? _app;
     private TestApp? _unreachable;
     private CohortApi? _api;
@@ -37,8 +40,12 @@ public sealed class ConformanceWorld : IAsyncLifetime
         _api = await CohortApi.StartAsync(_app);
         await Api.CreateUsersAsync("ada", "bob");
         await Api.NameCohortAsync(CohortId, "Power users");
-        await Api.SendChangesAsync(CohortId, TestChange.Add("ada", "bob", "not-yet-a-user"));
+        await Api.SendChangesAsync(CohortId, TestChange.Add("ada", "bob", LateUser));
+        await Api.CreateUsersAsync(LateUser);
         SegmentId = await CreateSegmentAsync("Power users");
+
+        // History is written just after the answers: the samples read it once it is there.
+        await Api.WaitForHistoryAsync(CohortId, 2);
     }
 
     public async Task DisposeAsync()

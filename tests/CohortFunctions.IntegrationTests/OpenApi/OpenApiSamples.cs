@@ -51,6 +51,14 @@ public static class OpenApiSamples
         new("resync now", "ResyncCohort", "POST", W(w => $"{Manage(w)}/cohorts/amplitude/{ConformanceWorld.EncodedCohortId}/resync"), 200),
         new("resync an unknown cohort", "ResyncCohort", "POST", W(w => $"{Manage(w)}/cohorts/amplitude/nope/resync"), 404),
 
+        // Sync history.
+        new("cohort history", "ListCohortHistory", "GET", W(w => $"{Manage(w)}/cohorts/amplitude/{ConformanceWorld.EncodedCohortId}/history?limit=5"), 200),
+        new("cohort history with a bad limit", "ListCohortHistory", "GET", W(w => $"{Manage(w)}/cohorts/amplitude/{ConformanceWorld.EncodedCohortId}/history?limit=0"), 400),
+        new("cohort history of an unknown partner", "ListCohortHistory", "GET", W(w => $"{Manage(w)}/cohorts/segment/x/history"), 404),
+        new("sync history", "ListSyncHistory", "GET", W(w => $"{Manage(w)}/sync-history?partner=amplitude"), 200),
+        new("sync history since a time that is not one", "ListSyncHistory", "GET", W(w => $"{Manage(w)}/sync-history?since=yesterday"), 400),
+        new("sync history with storage down", "ListSyncHistory", "GET", W(w => $"{Manage(w)}/sync-history"), 503, Target: SampleTarget.UnreachableStorage),
+
         // Data points.
         new("data points", "GetDataPoints", "GET", W(w => $"{Manage(w)}/data-points"), 200),
         new("data points with a bad date", "GetDataPoints", "GET", W(w => $"{Manage(w)}/data-points?from=yesterday"), 400),
@@ -98,6 +106,7 @@ public static class OpenApiSamples
         }),
         new("identify users that are not an array", "IdentifyUsers", "POST", W(w => $"{Manage(w)}/users/identify"), 400, _ => new Dictionary<string, object?> { ["identify"] = 5 }),
         new("look up user", "LookupUser", "GET", W(w => $"{Manage(w)}/users/lookup?external_id=bob"), 200),
+        new("look up a user sent before it existed", "LookupUser", "GET", W(w => $"{Manage(w)}/users/lookup?external_id={ConformanceWorld.LateUser}"), 200),
         new("look up nobody", "LookupUser", "GET", W(w => $"{Manage(w)}/users/lookup?external_id=nobody"), 404),
         new("look up by two identifiers", "LookupUser", "GET", W(w => $"{Manage(w)}/users/lookup?external_id=bob&device_id=x"), 400),
         new("delete user", "DeleteUser", "DELETE", async w => $"{Manage(w)}/users/{await w.CreateUserIdAsync()}", 204),

@@ -16,6 +16,9 @@ namespace CohortFunctions.IntegrationTests.RealHost;
 /// </summary>
 public sealed class RealHostApp : IAppUnderTest, IAsyncDisposable
 {
+    /// <summary>The host's home folder (timer schedule status); set it to share that status between two starts.</summary>
+    public const string HomeSetting = "HOME";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
@@ -95,6 +98,14 @@ public sealed class RealHostApp : IAppUnderTest, IAsyncDisposable
         })).ConfigureAwait(false);
 
         var environment = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value, StringComparer.Ordinal);
+
+        // The host built from source keeps timer schedule status in files under $HOME/data (Azure keeps it in blobs,
+        // per host id): a home of its own per app keeps hosts of other tests from overwriting it.
+        if (!environment.ContainsKey(HomeSetting))
+        {
+            environment[HomeSetting] = Path.Combine(secrets, "home");
+        }
+
         environment["AzureWebJobsSecretStorageType"] = "files";
         environment["FUNCTIONS_SECRETS_PATH"] = secrets;
         environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";

@@ -69,19 +69,21 @@ public sealed class RealHostTests(RealHostFixture fixture) : IClassFixture<RealH
     [Fact]
     public async Task Timer_RunMissedWhileNoInstanceWasUp_RunsPastDueAtStart()
     {
-        // Arrange: the host keeps a timer's next run in blob storage (for schedules of a minute or more), so a run due
-        // while no instance was up runs as soon as one is up again. A first instance records the schedule.
+        // Arrange: the host keeps a timer's schedule status (Azure: a blob per host id; the host built from source:
+        // a file under its home folder), so a run due while no instance was up runs as soon as one is up again. A first
+        // instance records the schedule when its timer starts.
+        var home = Directory.CreateTempSubdirectory("cohort-past-due-home-").FullName;
         var hostId = "cohort-past-due-" + Guid.NewGuid().ToString("N")[..8];
         void Settings(Dictionary<string, string> s)
         {
             s["MaintenanceSchedule"] = "0 * * * * *";
             s["AzureFunctionsWebHost:hostid"] = hostId;
+            s[RealHostApp.HomeSetting] = home;
         }
 
         await using (var first = await RealHostApp.StartAsync(Settings))
         {
-            // The listener has read (and written) the schedule's status when it logs the next occurrences.
-            Assert.True(await WaitForLogAsync(first, "The next 5 occurrences of the 'RunMaintenance' schedule"), "the timer never started");
+            Assert.True(await WaitForScheduleStatusAsync(home), "the first instance never recorded the timer's schedule");
             await first.StopAsync();
         }
 
@@ -157,6 +159,23 @@ public sealed class RealHostTests(RealHostFixture fixture) : IClassFixture<RealH
         while (clock.Elapsed < Patience)
         {
             if (host.LogLines(text).Count >= minimum)
+            {
+                return true;
+            }
+
+            await Task.Delay(250);
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the host recorded the maintenance timer's schedule status in <paramref name="home"/>.</summary>
+    private static async Task<bool> WaitForScheduleStatusAsync(string home)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < Patience)
+        {
+            if (Directory.Exists(home) && Directory.EnumerateFiles(home, "*RunMaintenance.status", SearchOption.AllDirectories).Any())
             {
                 return true;
             }

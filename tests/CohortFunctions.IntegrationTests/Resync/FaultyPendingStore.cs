@@ -81,4 +81,7 @@ internal sealed class FaultyPendingStore(IPendingStore inner, PendingFaults faul
 
     public Task<bool> AnyAsync(WorkspaceId workspace, CohortRef cohort, CancellationToken cancellationToken) =>
         inner.AnyAsync(workspace, cohort, cancellationToken);
+
+    public Task<IReadOnlyList<PendingIdentifier>> FindAsync(WorkspaceId workspace, CohortRef cohort, IReadOnlyList<Identifier> identifiers, CancellationToken cancellationToken) =>
+        inner.FindAsync(workspace, cohort, identifiers, cancellationToken);
 }

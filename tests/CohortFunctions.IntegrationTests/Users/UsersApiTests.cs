@@ -28,7 +28,7 @@ public sealed class UsersApiTests(AppFixture fixture) : IClassFixture<AppFixture
         Assert.Equal(["created", "errors", "updated"], body.PropertyNames());
         Assert.Equal((2, 0, 0), Counts(body));
         var ada = (await api.LookupAsync("external_id=ada"))!.Value;
-        Assert.Equal(["aliases", "anonymous", "cohorts", "device_ids", "external_id", "user_id", "was_anonymous"], ada.PropertyNames());
+        Assert.Equal(["aliases", "anonymous", "cohort_states", "cohorts", "device_ids", "external_id", "user_id", "was_anonymous"], ada.PropertyNames());
         Assert.Matches("^[0-9a-f]{20}$", ada.GetRequiredString("user_id"));
         Assert.False(ada.GetProperty("anonymous").GetBoolean());
         Assert.False(ada.GetProperty("was_anonymous").GetBoolean());

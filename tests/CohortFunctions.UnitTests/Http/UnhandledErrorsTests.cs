@@ -59,6 +59,39 @@ public sealed class UnhandledErrorsTests
         Assert.Equal("", Body(context));
     }
 
+    [Theory]
+    [InlineData("bug", false)]
+    [InlineData("storage", false)]
+    [InlineData("contention", false)]
+    [InlineData("cancelled", true)]
+    [InlineData("bug", true)]
+    public async Task WriteAsync_AnyUnexpectedFailure_TheStatusAndMessageTheSyncHistoryRecords(string failure, bool deadlinePassed)
+    {
+        // Arrange: the request as the hosts run it, under its deadline.
+        var context = Context("req-45");
+        using var deadline = RequestDeadline.Apply(context, deadlinePassed ? TimeSpan.Zero : TimeSpan.FromMinutes(1));
+        if (deadlinePassed)
+        {
+            await Task.Delay(20);
+        }
+
+        Exception exception = failure switch
+        {
+            "storage" => new RequestFailedException(503, Detail),
+            "contention" => new CohortFunctions.Storage.ContentionException(Detail),
+            "cancelled" => new OperationCanceledException(context.RequestAborted),
+            _ => new InvalidOperationException(Detail),
+        };
+        var recorded = CohortFunctions.History.SyncOutcome.FromException(exception, RequestDeadline.ClientAborted(context), RequestDeadline.Token(context.Request));
+
+        // Act
+        await UnhandledErrors.WriteAsync(context, exception, NullLogger.Instance);
+
+        // Assert
+        using var json = JsonDocument.Parse(Body(context));
+        Assert.Equal(recorded, new CohortFunctions.History.SyncOutcome(context.Response.StatusCode, json.RootElement.GetProperty("message").GetString()!));
+    }
+
     private static DefaultHttpContext Context(string requestId)
     {
         var context = new DefaultHttpContext { TraceIdentifier = requestId };

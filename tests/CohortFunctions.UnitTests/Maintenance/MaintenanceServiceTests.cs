@@ -1,11 +1,16 @@
 using System.Runtime.CompilerServices;
 using CohortFunctions.Cohorts;
+using CohortFunctions.History;
+using CohortFunctions.ImportKeys;
 using CohortFunctions.Maintenance;
 using CohortFunctions.Resync;
+using CohortFunctions.UnitTests.History;
+using CohortFunctions.UnitTests.TestSupport;
 using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Moq;
 
 namespace CohortFunctions.UnitTests.Maintenance;
 
@@ -16,6 +21,15 @@ namespace CohortFunctions.UnitTests.Maintenance;
 public sealed class MaintenanceServiceTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 3, 0, 0, TimeSpan.Zero));
+    private readonly DeadlineRecordingStore _history = new();
+    private readonly Mock<IImportKeyStore> _keys = new();
+    private readonly HistoryRetention _retention;
+
+    public MaintenanceServiceTests()
+    {
+        _keys.Setup(k => k.ListWorkspacesAsync(It.IsAny<CancellationToken>())).ReturnsAsync([TestKeys.Workspace("acme"), TestKeys.Workspace("zeta")]);
+        _retention = new HistoryRetention(_history, _keys.Object, _time, Options.Create(new HistoryOptions()), NullLogger<HistoryRetention>.Instance);
+    }
 
     [Fact]
     public async Task Run_FromTheStartWithoutFailures_CompactsEveryCohortAndCoversThemAll()
@@ -62,8 +76,40 @@ public sealed class MaintenanceServiceTests
         Assert.Equal(["b", "c", "a", "b", "c"], store.Compacted);
     }
 
+    [Fact]
+    public async Task Run_SyncHistory_SweptFirstWithHalfTheBudgetThenEveryCohort()
+    {
+        // Arrange
+        var store = new FakeMaintenanceStore("a", "b");
+
+        // Act
+        var summary = await Service(store).RunAsync(CancellationToken.None);
+
+        // Assert: the default budget is 45 s.
+        Assert.Equal(["acme", "zeta"], _history.Purged);
+        Assert.All(_history.Deadlines, d => Assert.Equal(_time.GetUtcNow().AddSeconds(22.5), d));
+        Assert.Equal(new HistorySweep(2, 0, 0, true), summary.History);
+        Assert.Equal(["a", "b"], store.Compacted);
+    }
+
+    [Fact]
+    public async Task Run_HistorySweepFails_CohortsStillMaintainedAndTheSweepReportedIncomplete()
+    {
+        // Arrange
+        _keys.Setup(k => k.ListWorkspacesAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new InvalidOperationException("storage trouble"));
+        var store = new FakeMaintenanceStore("a", "b");
+
+        // Act
+        var summary = await Service(store).RunAsync(CancellationToken.None);
+
+        // Assert
+        Assert.Equal((false, 1), (summary.History.Complete, summary.History.Failed));
+        Assert.Equal(["a", "b"], store.Compacted);
+        Assert.True(summary.CoveredEveryCohort);
+    }
+
     private MaintenanceService Service(IMaintenanceStore store) =>
-        new(store, _time, Options.Create(new ResyncOptions()), NullLogger<MaintenanceService>.Instance);
+        new(store, _retention, _time, Options.Create(new ResyncOptions()), NullLogger<MaintenanceService>.Instance);
 
     private sealed class FakeMaintenanceStore(params string[] cohorts) : IMaintenanceStore
     {
@@ -104,6 +150,17 @@ public sealed class MaintenanceServiceTests
         {
             Cursor = cursor;
             return Task.CompletedTask;
+        }
+    }
+
+    private sealed class DeadlineRecordingStore : InMemorySyncHistoryStore
+    {
+        public List<DateTimeOffset> Deadlines { get; } = [];
+
+        public override Task<(int Deleted, bool Complete)> PurgeAsync(WorkspaceId workspace, DateOnly firstDayKept, DateTimeOffset deadline, TimeProvider time, CancellationToken cancellationToken)
+        {
+            Deadlines.Add(deadline);
+            return base.PurgeAsync(workspace, firstDayKept, deadline, time, cancellationToken);
         }
     }
 }

@@ -54,6 +54,21 @@ public sealed class MembershipWriterTests
     }
 
     [Fact]
+    public void ChangeOrigin_EachWayMembersAreAdded_KeepsItsSourceForTheMemberRows()
+    {
+        // Act
+        var postback = ChangeOrigin.Postback(Now);
+        var resync = ChangeOrigin.Resync(Now);
+        var merge = ChangeOrigin.UserChange(Now);
+
+        // Assert: a resync counts data points as the postback it completes would have.
+        Assert.Equal((MembershipSource.Postback, true), (postback.Source, postback.CountsDataPoints));
+        Assert.Equal((MembershipSource.Resync, true), (resync.Source, resync.CountsDataPoints));
+        Assert.Equal((MembershipSource.Merge, false), (merge.Source, merge.CountsDataPoints));
+        Assert.NotNull(resync.PostbackId);
+    }
+
+    [Fact]
     public async Task ApplyAsync_UserChange_SumsTheShardsAndWritesNoLedgerRow()
     {
         // Arrange: a merge's changes count no data points, so the store commits no ledger entries.

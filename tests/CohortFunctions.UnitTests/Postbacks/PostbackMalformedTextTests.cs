@@ -21,7 +21,7 @@ public sealed class PostbackMalformedTextTests : IDisposable
         var body = Parse("{\"partner_api_key\": \"\\ud800\", \"client_secret\": \"x\", \"cohort_id\": \"c\", \"cohort_changes\": []}");
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.Equal(FailureKind.Unauthorized, result.Failure?.Kind);
@@ -35,7 +35,7 @@ public sealed class PostbackMalformedTextTests : IDisposable
         var body = Parse(Credentials + "\"cohort_id\": \"\\ud800\", \"cohort_changes\": []}");
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.Equal(PartnerMessages.InvalidCohortId, result.Failure?.Message);
@@ -48,7 +48,7 @@ public sealed class PostbackMalformedTextTests : IDisposable
         var body = Parse(Credentials + "\"cohort_id\": \"c\", \"cohort_changes\": [{\"user_ids\": [\"\\udc00x\"]}]}");
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.Equal(Failure.Invalid(PartnerMessages.InvalidCohortChanges), result.Failure);
@@ -62,7 +62,7 @@ public sealed class PostbackMalformedTextTests : IDisposable
         var body = Parse(Credentials + "\"cohort_id\": \"c\", \"name\": \"\\ud800\", \"created_at\": \"2021-01-21\"}");
 
         // Act
-        var result = await _harness.Service.NameCohortAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.NameCohortAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.Equal(Failure.Invalid(PartnerMessages.InvalidName), result.Failure);

@@ -37,7 +37,7 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
         var body = PostbackBodies.Users().WithRaw("cohort_changes", "[]").Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.True(result.IsSuccess, result.Failure?.Message);
@@ -58,7 +58,7 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
         var body = PostbackBodies.Users().WithRaw("cohort_changes", changesJson).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.Equal(PostbackSummary.Empty, result.Value);
@@ -81,7 +81,7 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
         var body = PostbackBodies.Users().With("cohort_id", "abc123").WithChange(c => c.UserIds("nobody")).Build();
 
         // Act
-        await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         _harness.Cohorts.Verify(
@@ -107,7 +107,7 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
             .Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.True(result.IsSuccess, result.Failure?.Message);
@@ -134,7 +134,7 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
         var body = PostbackBodies.Users().WithChange(c => c.UserIds("x-0a", "x-a", "x-f")).Build();
 
         // Act
-        await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         var calls = ApplyCalls();
@@ -154,8 +154,8 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
         var body = PostbackBodies.Users().WithChange(c => c.UserIds("x-0a")).Build();
 
         // Act
-        await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
-        await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
+        await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         var calls = ApplyCalls();
@@ -179,7 +179,7 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
             .Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.Equal(new PostbackSummary(Added: 1, Removed: 1, Unchanged: 1, Unmatched: 2, DataPoints: 2), result.Value);
@@ -195,7 +195,7 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
         var body = PostbackBodies.Users().WithChange(c => c.UserIds("x-0a", "x-0b")).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.Equal(new PostbackSummary(0, 0, 2, 0, 0), result.Value);
@@ -225,7 +225,7 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
         var body = PostbackBodies.Users().WithChange(c => c.UserIds("x-0a", "x-a")).Build();
 
         // Act
-        await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.NotNull(recorded);
@@ -247,7 +247,7 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
             .Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.Equal(new PostbackSummary(0, 0, 0, 4, 0), result.Value);
@@ -266,7 +266,7 @@ public sealed class PostbackServiceApplyChangesTests : IDisposable
             .Build();
 
         // Act
-        await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         var call = Assert.Single(ApplyCalls());

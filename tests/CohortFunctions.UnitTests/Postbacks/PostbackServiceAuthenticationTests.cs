@@ -22,7 +22,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
         var body = PostbackBodies.Users().Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.True(result.IsSuccess, result.Failure?.Message);
@@ -37,7 +37,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
             .Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.True(result.IsSuccess, result.Failure?.Message);
@@ -56,7 +56,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
         var body = PostbackBodies.Users().With("partner_api_key", apiKey).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.InvalidPartnerApiKey, result.Failure);
@@ -75,7 +75,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
         var body = PostbackBodies.Users().WithRaw("partner_api_key", json).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.InvalidPartnerApiKey, result.Failure);
@@ -88,7 +88,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
         var body = PostbackBodies.Users().Without("partner_api_key").Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.InvalidPartnerApiKey, result.Failure);
@@ -105,7 +105,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
         var body = PostbackBodies.Users().Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.InvalidPartnerApiKey, result.Failure);
@@ -121,7 +121,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
         var body = PostbackBodies.Users().With("client_secret", secret).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.InvalidClientSecret, result.Failure);
@@ -134,7 +134,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
         var body = PostbackBodies.Users().With("client_secret", new string('a', 257)).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.InvalidClientSecret, result.Failure);
@@ -151,7 +151,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
         var body = PostbackBodies.Users().WithRaw("client_secret", json).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.InvalidClientSecret, result.Failure);
@@ -164,7 +164,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
         var body = PostbackBodies.Users().Without("client_secret").Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.InvalidClientSecret, result.Failure);
@@ -177,7 +177,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
         var body = PostbackBodies.Users().With("client_secret", PostbackServiceHarness.InvalidatedSecret).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.InvalidClientSecret, result.Failure);
@@ -190,7 +190,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
         var body = PostbackBodies.Users().With("client_secret", PostbackServiceHarness.OtherPartnerSecret).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized("Partner not enabled for client with client secret: f00d...", result.Failure);
@@ -207,7 +207,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
             .Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.OtherPartner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.OtherPartner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.PartnerNotEnabledPrefix + "a1b2...", result.Failure);
@@ -221,7 +221,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
         var body = PostbackBodies.Users().WithCredentials("wrong", "also-wrong").Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.InvalidPartnerApiKey, result.Failure);
@@ -235,7 +235,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
         var body = PostbackBodies.Users().WithCredentials("wrong", PostbackServiceHarness.OtherPartnerSecret).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.InvalidPartnerApiKey, result.Failure);
@@ -252,7 +252,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
             .Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.InvalidPartnerApiKey, result.Failure);
@@ -268,7 +268,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
             .Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.InvalidClientSecret, result.Failure);
@@ -284,7 +284,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
             .Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.PartnerNotEnabled("f00d"), result.Failure);
@@ -300,7 +300,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
             .Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.InvalidClientSecret, result.Failure);
@@ -314,7 +314,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
         var body = PostbackBodies.Name().With("partner_api_key", "wrong").Without("name").Build();
 
         // Act
-        var result = await _harness.Service.NameCohortAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.NameCohortAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.InvalidPartnerApiKey, result.Failure);
@@ -331,7 +331,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
             .Build();
 
         // Act
-        var result = await _harness.Service.NameCohortAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.NameCohortAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized(PartnerMessages.InvalidClientSecret, result.Failure);
@@ -344,7 +344,7 @@ public sealed class PostbackServiceAuthenticationTests : IDisposable
         var body = PostbackBodies.Name().With("client_secret", PostbackServiceHarness.OtherPartnerSecret).Build();
 
         // Act
-        var result = await _harness.Service.NameCohortAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.NameCohortAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertUnauthorized("Partner not enabled for client with client secret: f00d...", result.Failure);

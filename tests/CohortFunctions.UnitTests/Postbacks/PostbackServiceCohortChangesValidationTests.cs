@@ -101,7 +101,7 @@ public sealed class PostbackServiceCohortChangesValidationTests : IDisposable
         var body = PostbackBodies.Users().WithRaw("cohort_id", cohortIdJson).WithChange(c => c.UserIds("u1")).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertInvalid(PartnerMessages.InvalidCohortId, result.Failure);
@@ -115,7 +115,7 @@ public sealed class PostbackServiceCohortChangesValidationTests : IDisposable
         var body = PostbackBodies.Users().Without("cohort_id").WithChange(c => c.UserIds("u1")).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertInvalid(PartnerMessages.InvalidCohortId, result.Failure);
@@ -131,7 +131,7 @@ public sealed class PostbackServiceCohortChangesValidationTests : IDisposable
         var body = PostbackBodies.Users().With("cohort_id", cohortId).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.True(result.IsSuccess, result.Failure?.Message);
@@ -144,7 +144,7 @@ public sealed class PostbackServiceCohortChangesValidationTests : IDisposable
         var body = PostbackBodies.Users().With("cohort_id", new string('c', 1024)).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.True(result.IsSuccess, result.Failure?.Message);
@@ -157,7 +157,7 @@ public sealed class PostbackServiceCohortChangesValidationTests : IDisposable
         var body = PostbackBodies.Users().Without("cohort_changes").Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertInvalid(PartnerMessages.InvalidCohortChanges, result.Failure);
@@ -171,7 +171,7 @@ public sealed class PostbackServiceCohortChangesValidationTests : IDisposable
         var body = PostbackBodies.Users().WithRaw("cohort_changes", changesJson).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertInvalid(PartnerMessages.InvalidCohortChanges, result.Failure);
@@ -185,7 +185,7 @@ public sealed class PostbackServiceCohortChangesValidationTests : IDisposable
         var body = PostbackBodies.Users().With("cohort_id", "").WithRaw("cohort_changes", "[{}]").Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertInvalid(PartnerMessages.InvalidCohortId, result.Failure);
@@ -198,7 +198,7 @@ public sealed class PostbackServiceCohortChangesValidationTests : IDisposable
         var body = PostbackBodies.Users().WithChange(c => c.UserIds(Ids("u", 1001))).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertInvalid(PartnerMessages.TooManyIds, result.Failure);
@@ -222,7 +222,7 @@ public sealed class PostbackServiceCohortChangesValidationTests : IDisposable
             .Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertInvalid(PartnerMessages.TooManyIds, result.Failure);
@@ -239,7 +239,7 @@ public sealed class PostbackServiceCohortChangesValidationTests : IDisposable
             .Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         AssertInvalid(PartnerMessages.InvalidCohortChanges, result.Failure);
@@ -261,7 +261,7 @@ public sealed class PostbackServiceCohortChangesValidationTests : IDisposable
             .Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.True(result.IsSuccess, result.Failure?.Message);

@@ -7,6 +7,7 @@ using CohortFunctions.Memberships;
 using CohortFunctions.Partners;
 using CohortFunctions.Postbacks;
 using CohortFunctions.Resync;
+using CohortFunctions.UnitTests.History;
 using CohortFunctions.UnitTests.TestSupport;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
@@ -71,6 +72,7 @@ internal sealed class PostbackServiceHarness : IDisposable
             new IdentifierMatcher(Index.Object),
             new MembershipWriter(Memberships.Object, Ledger.Object),
             new PendingRecorder(Pending.Object, ResyncState.Object),
+            History,
             Time,
             NullLogger<PostbackService>.Instance);
     }
@@ -92,6 +94,9 @@ internal sealed class PostbackServiceHarness : IDisposable
     public Mock<IImportKeyStore> Keys { get; } = new();
 
     public FakeTimeProvider Time { get; } = new(Now);
+
+    /// <summary>The sync history records the service gave.</summary>
+    public RecordingHistory History { get; } = new();
 
     public PostbackService Service { get; }
 

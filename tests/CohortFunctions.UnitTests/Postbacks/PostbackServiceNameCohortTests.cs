@@ -20,7 +20,7 @@ public sealed class PostbackServiceNameCohortTests : IDisposable
         var expected = new CohortRef(PostbackServiceHarness.Partner, "abc123");
 
         // Act
-        var result = await _harness.Service.NameCohortAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.NameCohortAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.True(result.IsSuccess, result.Failure?.Message);
@@ -46,7 +46,7 @@ public sealed class PostbackServiceNameCohortTests : IDisposable
         var body = PostbackBodies.Name().With(field, value).Build();
 
         // Act
-        var result = await _harness.Service.NameCohortAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.NameCohortAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.Equal(FailureKind.Invalid, result.Failure?.Kind);

@@ -1,6 +1,7 @@
 using CohortFunctions.Cohorts;
 using CohortFunctions.Identifiers;
 using CohortFunctions.Matching;
+using CohortFunctions.Postbacks;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 using Moq;
@@ -43,7 +44,7 @@ public sealed class PostbackServicePendingTests : IDisposable
         var body = PostbackBodies.Users().WithChange(c => c.UserIds("old", "nobody")).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert: a row never exists before the cohort's PendingSince covers it, even if the request dies after it.
         Assert.True(result.IsSuccess, result.Failure?.Message);
@@ -67,7 +68,7 @@ public sealed class PostbackServicePendingTests : IDisposable
         var body = PostbackBodies.Users().WithChange(c => c.UserIds("nobody")).Build();
 
         // Act
-        await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         _harness.Pending.Verify(p => p.RecordAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, It.IsAny<IReadOnlyList<IdentifierIntent>>(), PostbackServiceHarness.Now, It.IsAny<CancellationToken>()));
@@ -86,7 +87,7 @@ public sealed class PostbackServicePendingTests : IDisposable
         var body = PostbackBodies.Users().WithChange(c => c.UserIds("nobody")).Build();
 
         // Act
-        await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         _harness.ResyncState.Verify(r => r.LowerPendingSinceAsync(It.IsAny<WorkspaceId>(), PostbackServiceHarness.Cohort, PostbackServiceHarness.Now, It.IsAny<CancellationToken>()));
@@ -105,7 +106,7 @@ public sealed class PostbackServicePendingTests : IDisposable
         var body = PostbackBodies.Users().WithChange(c => c.UserIds("old", "recent").ShouldRemove()).Build();
 
         // Act
-        var result = await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        var result = await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         Assert.True(result.IsSuccess, result.Failure?.Message);
@@ -122,7 +123,7 @@ public sealed class PostbackServicePendingTests : IDisposable
         var body = PostbackBodies.Users().WithChange(c => c.UserIds("old", "recent")).Build();
 
         // Act
-        await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         _harness.Pending.Verify(p => p.SupersedeAsync(
@@ -141,7 +142,7 @@ public sealed class PostbackServicePendingTests : IDisposable
         var body = PostbackBodies.Users().WithChange(c => c.UserIds("old")).Build();
 
         // Act
-        await _harness.Service.ApplyChangesAsync(PostbackServiceHarness.Partner, body, CancellationToken.None);
+        await _harness.Service.ApplyChangesAsync(new PartnerCall(PostbackServiceHarness.Partner, body), CancellationToken.None);
 
         // Assert
         _harness.Pending.Verify(p => p.SupersedeAsync(It.IsAny<WorkspaceId>(), It.IsAny<CohortRef>(), It.IsAny<IReadOnlyList<Identifier>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);

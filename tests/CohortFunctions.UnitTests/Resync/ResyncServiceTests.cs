@@ -1,10 +1,12 @@
 using CohortFunctions.Cohorts;
 using CohortFunctions.DataPoints;
+using CohortFunctions.History;
 using CohortFunctions.Identifiers;
 using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
 using CohortFunctions.Results;
 using CohortFunctions.Resync;
+using CohortFunctions.UnitTests.History;
 using CohortFunctions.UnitTests.TestSupport;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
@@ -34,6 +36,7 @@ public sealed class ResyncServiceTests
     private readonly ResyncOptions _options = new() { StepSize = 10 };
     private readonly List<string> _calls = [];
     private readonly List<MembershipChange> _applied = [];
+    private readonly RecordingHistory _history = new();
 
     public ResyncServiceTests()
     {
@@ -87,10 +90,10 @@ public sealed class ResyncServiceTests
         ]);
 
         // Act
-        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", CancellationToken.None);
+        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None);
 
         // Assert
-        Assert.Equal(new ResyncOutcome(Retried: 3, Applied: 2, Expired: 1, StillPending: 1, Complete: true), result.Value);
+        Assert.Equal(new ResyncOutcome(Retried: 3, Applied: 2, Expired: 1, StillPending: 1, Complete: true) { Changes = new MembershipResult(2, 0, 0) }, result.Value);
         Assert.Equal([new MembershipChange(Ada, true), new MembershipChange(Bob, false)], _applied.OrderBy(c => c.User.Value, StringComparer.Ordinal));
         Assert.Equal("delete expired,tombstone", _calls[0]);
         Assert.Equal(["apply", "apply", "ledger", "delete ada,bob@example.com", "save", "complete"], _calls.Skip(1));
@@ -107,7 +110,7 @@ public sealed class ResyncServiceTests
         ]);
 
         // Act
-        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", CancellationToken.None);
+        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None);
 
         // Assert
         Assert.Equal([new MembershipChange(Ada, false)], _applied);
@@ -123,7 +126,7 @@ public sealed class ResyncServiceTests
             .ThrowsAsync(new InvalidOperationException("storage fell over"));
 
         // Act
-        var thrown = await Record.ExceptionAsync(() => Service().ResyncNowAsync(Ws, "amplitude", "abc123", CancellationToken.None));
+        var thrown = await Record.ExceptionAsync(() => Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None));
 
         // Assert
         Assert.IsType<InvalidOperationException>(thrown);
@@ -143,10 +146,10 @@ public sealed class ResyncServiceTests
             .ReturnsAsync(([Row(Identifier.External("ada"), at: Start)], cursors[0]));
 
         // Act
-        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", CancellationToken.None);
+        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None);
 
         // Assert
-        Assert.Equal(new ResyncOutcome(1, 1, 0, 0, Complete: false), result.Value);
+        Assert.Equal(new ResyncOutcome(1, 1, 0, 0, Complete: false) { Changes = new MembershipResult(1, 0, 0) }, result.Value);
         _state.Verify(s => s.SaveProgressAsync(It.IsAny<WorkspaceId>(), Ref, It.IsAny<ResyncLease>(), cursors[0], It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Once);
         Assert.Equal("release", _calls[^1]);
         Assert.DoesNotContain("complete", _calls);
@@ -163,7 +166,7 @@ public sealed class ResyncServiceTests
             .ReturnsAsync(([], new PendingCursor(PendingCursor.Buckets, null)));
 
         // Act
-        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", CancellationToken.None);
+        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None);
 
         // Assert
         Assert.Equal(ResyncOutcome.Nothing, result.Value);
@@ -179,7 +182,7 @@ public sealed class ResyncServiceTests
             .ReturnsAsync(false);
 
         // Act
-        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", CancellationToken.None);
+        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None);
 
         // Assert
         Assert.False(result.Value!.Complete);
@@ -196,7 +199,7 @@ public sealed class ResyncServiceTests
             .ReturnsAsync((ResyncLease?)null);
 
         // Act
-        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", CancellationToken.None);
+        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None);
 
         // Assert
         Assert.Equal(FailureKind.Conflict, result.Failure?.Kind);
@@ -210,7 +213,7 @@ public sealed class ResyncServiceTests
     public async Task ResyncNowAsync_UnknownCohortOrPartner_NotFound(string partner, string cohortId)
     {
         // Act
-        var result = await Service().ResyncNowAsync(Ws, partner, cohortId, CancellationToken.None);
+        var result = await Service().ResyncNowAsync(Ws, partner, cohortId, "request-1", CancellationToken.None);
 
         // Assert
         Assert.Equal(FailureKind.NotFound, result.Failure?.Kind);
@@ -220,7 +223,7 @@ public sealed class ResyncServiceTests
     public async Task ResyncNowAsync_InvalidWorkspace_Invalid()
     {
         // Act
-        var result = await Service().ResyncNowAsync("Not A Workspace", "amplitude", "abc123", CancellationToken.None);
+        var result = await Service().ResyncNowAsync("Not A Workspace", "amplitude", "abc123", "request-1", CancellationToken.None);
 
         // Assert
         Assert.Equal(FailureKind.Invalid, result.Failure?.Kind);
@@ -282,6 +285,136 @@ public sealed class ResyncServiceTests
     }
 
     [Fact]
+    public async Task ResyncNowAsync_AppliedSomething_RecordsAManualResyncWithItsCountsAndRequest()
+    {
+        // Arrange: as in the mixed case, the store reports both changes as adds; the pass takes 3 s.
+        _time.Advance(TimeSpan.FromDays(10));
+        var started = _time.GetUtcNow();
+        PendingPages([
+            Row(Identifier.External("expired"), at: started.AddDays(-8)),
+            Row(Identifier.External("ada"), at: started.AddDays(-1)),
+            Row(Identifier.Alias(new UserAlias("bob@example.com", "email")), at: started.AddHours(-1), remove: true),
+            Row(Identifier.Device("nobody"), at: started.AddHours(-2)),
+        ]);
+        _ledger.Setup(l => l.RecordAsync(It.IsAny<WorkspaceId>(), It.IsAny<string>(), It.IsAny<DateOnly>(), It.IsAny<IReadOnlyList<DataPointEntry>>(), It.IsAny<CancellationToken>()))
+            .Callback(() => _time.Advance(TimeSpan.FromSeconds(3)))
+            .Returns(Task.CompletedTask);
+
+        // Act
+        await Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None);
+
+        // Assert
+        var record = Assert.Single(_history.Records);
+        Assert.Equal((started, TestKeys.Workspace(Ws), Ref.Partner, Ref.CohortId, SyncKind.Resync), (record.At, record.Workspace, record.Partner, record.CohortId, record.Kind));
+        Assert.Equal(new SyncOutcome(200, "Manual pass completed"), record.Outcome);
+        Assert.Equal(new SyncCounts(Received: 3, Added: 2, Removed: 0, Unchanged: 0, Unmatched: 1, DataPoints: 2), record.Counts);
+        Assert.Equal((TimeSpan.FromSeconds(3), null, "request-1"), (record.Duration, record.KeyId, record.RequestId));
+    }
+
+    [Fact]
+    public async Task ResyncNowAsync_NothingMatched_RecordsNothing()
+    {
+        // Arrange
+        PendingPages([Row(Identifier.Device("nobody"), at: Start), Row(Identifier.External("tombstone"), at: Start, superseded: true)]);
+
+        // Act
+        var result = await Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None);
+
+        // Assert
+        Assert.Equal(0, result.Value!.Applied);
+        Assert.Empty(_history.Records);
+    }
+
+    [Fact]
+    public async Task ResyncNowAsync_PausedAtItsBudget_RecordsWhatItAppliedAndThatItPaused()
+    {
+        // Arrange: reading the first page takes longer than the whole request budget.
+        _options.RequestBudgetSeconds = 5;
+        var cursors = PendingPages([Row(Identifier.External("ada"), at: Start)], [Row(Identifier.External("nobody"), at: Start)]);
+        _pending.Setup(p => p.ReadAsync(It.IsAny<WorkspaceId>(), Ref, PendingCursor.Start, 10, It.IsAny<CancellationToken>()))
+            .Callback(() => _time.Advance(TimeSpan.FromSeconds(6)))
+            .ReturnsAsync(([Row(Identifier.External("ada"), at: Start)], cursors[0]));
+
+        // Act
+        await Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None);
+
+        // Assert
+        var record = Assert.Single(_history.Records);
+        Assert.Equal(new SyncOutcome(200, "Manual pass paused at its time budget; the next pass goes on from here"), record.Outcome);
+        Assert.Equal(new SyncCounts(1, 1, 0, 0, 0, 1), record.Counts);
+    }
+
+    [Fact]
+    public async Task ResyncNowAsync_FailsAfterAStepApplied_RecordsTheFailureWithWhatWasApplied()
+    {
+        // Arrange: the first page applies ada; applying the second page fails.
+        PendingPages([Row(Identifier.External("ada"), at: Start)], [Row(Identifier.Alias(new UserAlias("bob@example.com", "email")), at: Start)]);
+        var applies = 0;
+        _memberships.Setup(m => m.ApplyAsync(It.IsAny<WorkspaceId>(), Ref, It.IsAny<char>(), It.IsAny<IReadOnlyList<MembershipChange>>(), It.IsAny<ChangeOrigin>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((WorkspaceId _, CohortRef _, char _, IReadOnlyList<MembershipChange> changes, ChangeOrigin _, CancellationToken _) =>
+                Interlocked.Increment(ref applies) == 1
+                    ? (new MembershipResult(changes.Count, 0, 0), [])
+                    : throw new InvalidOperationException("a bug"));
+
+        // Act
+        var thrown = await Record.ExceptionAsync(() => Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None));
+
+        // Assert
+        Assert.IsType<InvalidOperationException>(thrown);
+        var record = Assert.Single(_history.Records);
+        Assert.Equal(new SyncOutcome(500, ErrorMessages.InternalError), record.Outcome);
+        Assert.Equal(new SyncCounts(1, 1, 0, 0, 0, 1), record.Counts);
+    }
+
+    [Fact]
+    public async Task ResyncNowAsync_FailsBeforeApplyingAnything_RecordsNothing()
+    {
+        // Arrange
+        PendingPages([Row(Identifier.External("ada"), at: Start)]);
+        _memberships.Setup(m => m.ApplyAsync(It.IsAny<WorkspaceId>(), Ref, It.IsAny<char>(), It.IsAny<IReadOnlyList<MembershipChange>>(), It.IsAny<ChangeOrigin>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("storage fell over"));
+
+        // Act
+        await Record.ExceptionAsync(() => Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None));
+
+        // Assert
+        Assert.Empty(_history.Records);
+    }
+
+    [Fact]
+    public async Task RunDueAsync_DueCohortApplied_RecordsAScheduledPassWithoutARequest()
+    {
+        // Arrange
+        var ws = TestKeys.Workspace(Ws);
+        _state.Setup(s => s.WithPendingAsync(It.IsAny<CancellationToken>())).Returns(Cohorts(
+            (ws, new Cohort(Ref, "p", true, Start, Start.AddHours(-2)) { HasPending = true })));
+        PendingPages([Row(Identifier.External("ada"), at: Start.AddHours(-2))]);
+
+        // Act
+        await Service().RunDueAsync(CancellationToken.None);
+
+        // Assert
+        var record = Assert.Single(_history.Records);
+        Assert.Equal((SyncKind.Resync, new SyncOutcome(200, "Scheduled pass completed"), null), (record.Kind, record.Outcome, record.RequestId));
+    }
+
+    [Fact]
+    public async Task ResyncNowAsync_MembersAdded_WrittenAsAddedByAResync()
+    {
+        // Arrange
+        PendingPages([Row(Identifier.External("ada"), at: Start)]);
+
+        // Act
+        await Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None);
+
+        // Assert
+        _memberships.Verify(m => m.ApplyAsync(
+            It.IsAny<WorkspaceId>(), Ref, It.IsAny<char>(), It.IsAny<IReadOnlyList<MembershipChange>>(),
+            It.Is<ChangeOrigin>(o => o.Source == MembershipSource.Resync && o.CountsDataPoints),
+            It.IsAny<CancellationToken>()));
+    }
+
+    [Fact]
     public void Plus_TwoOutcomes_SumsCountsAndCompleteOnlyIfBoth()
     {
         // Act
@@ -331,6 +464,7 @@ public sealed class ResyncServiceTests
         _pending.Object,
         new IdentifierMatcher(_index.Object),
         new MembershipWriter(_memberships.Object, _ledger.Object),
+        _history,
         _time,
         Options.Create(_options),
         NullLogger<ResyncService>.Instance);

@@ -145,12 +145,52 @@ public sealed class StorageKeysTests
             StorageKeys.User(WorkspaceValue, user).PartitionKey,
             StorageKeys.UserPartition(WorkspaceValue, 'f'),
             StorageKeys.DataPointPartition(WorkspaceValue, "amplitude", new DateOnly(2025, 3, 14), 3),
+            StorageKeys.HistoryPartition(WorkspaceValue, new DateOnly(2025, 3, 14), 7),
         };
 
         // Assert
         Assert.All(partitions, p => Assert.StartsWith("acme|", p, StringComparison.Ordinal));
         Assert.Equal("acme", StorageKeys.Cohort(WorkspaceValue, cohort).PartitionKey);
         Assert.Equal("acme", StorageKeys.CohortPartition(WorkspaceValue));
+    }
+
+    [Fact]
+    public void HistoryDaysBefore_WorkspaceThatPrefixesAnother_HoldsExactlyItsOwnEarlierDays()
+    {
+        // Arrange
+        var (from, to) = StorageKeys.HistoryDaysBefore(Workspace("acme"), new DateOnly(2026, 12, 1));
+        bool InRange(string partition) => string.CompareOrdinal(partition, from) >= 0 && string.CompareOrdinal(partition, to) < 0;
+
+        // Act & Assert
+        Assert.True(InRange(StorageKeys.HistoryPartition(Workspace("acme"), new DateOnly(2026, 11, 30), StorageKeys.HistoryBuckets - 1)));
+        Assert.True(InRange(StorageKeys.HistoryPartition(Workspace("acme"), new DateOnly(1601, 1, 1), 0)));
+        Assert.False(InRange(StorageKeys.HistoryPartition(Workspace("acme"), new DateOnly(2026, 12, 1), 0)));
+        Assert.False(InRange(StorageKeys.HistoryPartition(Workspace("acme-2"), new DateOnly(2026, 11, 1), 0)));
+        Assert.False(InRange(StorageKeys.HistoryPartition(Workspace("acm"), new DateOnly(2026, 11, 1), 0)));
+        Assert.False(InRange(StorageKeys.HistorySweepCursor.PartitionKey));
+    }
+
+    [Fact]
+    public void HistoryRows_TheCohortsOwnRowsOnly_StartWithItsPrefixAndEndBeforeTheOldestWanted()
+    {
+        // Arrange
+        var cohort = new CohortRef("amplitude", "c|1");
+        var prefix = StorageKeys.HistoryCohortPrefix(cohort);
+        var at = new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+        var through = StorageKeys.HistoryRowsThrough(prefix, CohortFunctions.History.HistoryCursor.InvertedTicks(at));
+
+        // Act
+        var atOldest = StorageKeys.HistoryCohortRow(cohort, CohortFunctions.History.HistoryCursor.TimeKey(at, new string('f', 32)));
+        var older = StorageKeys.HistoryCohortRow(cohort, CohortFunctions.History.HistoryCursor.TimeKey(at.AddTicks(-1), new string('0', 32)));
+        var otherCohort = StorageKeys.HistoryCohortRow(new CohortRef("amplitude", "c"), CohortFunctions.History.HistoryCursor.TimeKey(at, new string('f', 32)));
+
+        // Assert
+        Assert.StartsWith(prefix, atOldest, StringComparison.Ordinal);
+        Assert.True(string.CompareOrdinal(atOldest, through) < 0);
+        Assert.True(string.CompareOrdinal(older, through) > 0);
+        Assert.False(otherCohort.StartsWith(prefix, StringComparison.Ordinal));
+        Assert.InRange(StorageKeys.HistoryBucket("amplitude", "c|1"), 0, StorageKeys.HistoryBuckets - 1);
+        Assert.Equal(StorageKeys.HistoryBucket("amplitude", "c|1"), StorageKeys.HistoryBucket("amplitude", "c|1"));
     }
 
     [Fact]

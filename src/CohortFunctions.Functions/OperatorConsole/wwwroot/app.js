@@ -10,6 +10,7 @@ import partners from './pages/partners.js';
 import partner from './pages/partner.js';
 import cohorts from './pages/cohorts.js';
 import cohort from './pages/cohort.js';
+import syncs from './pages/syncs.js';
 import segments from './pages/segments.js';
 import segment from './pages/segment.js';
 import usage from './pages/usage.js';
@@ -23,6 +24,7 @@ const routes = [
   { path: ['partners', ':partner'], page: partner, nav: 'partners' },
   { path: ['cohorts'], page: cohorts, nav: 'cohorts' },
   { path: ['cohorts', ':partner', ':cohortId'], page: cohort, nav: 'cohorts' },
+  { path: ['syncs'], page: syncs, nav: 'syncs' },
   { path: ['segments'], page: segments, nav: 'segments' },
   { path: ['segments', 'new'], page: segment, nav: 'segments' },
   { path: ['segments', ':segmentId'], page: segment, nav: 'segments' },
@@ -33,6 +35,7 @@ const routes = [
 const menu = [
   { id: 'partners', label: 'Technology Partners', href: '#/partners' },
   { id: 'cohorts', label: 'Cohorts', href: '#/cohorts' },
+  { id: 'syncs', label: 'Syncs', href: '#/syncs' },
   { id: 'segments', label: 'Segments', href: '#/segments' },
   { id: 'usage', label: 'Usage', href: '#/usage' },
   { id: 'users', label: 'Users', href: '#/users' },

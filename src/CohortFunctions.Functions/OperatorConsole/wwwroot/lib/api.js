@@ -91,6 +91,9 @@ export function api(workspace) {
     segmentUsers: (segmentId, limit, continuation, options) =>
       request('GET', `${ws}/segments/${enc(segmentId)}/users${query({ limit, continuation })}`, options),
     segmentSize: (filter, options) => request('POST', `${ws}/segment-size`, { ...options, body: { filter } }),
+    cohortHistory: (partner, cohortId, limit, continuation, options) =>
+      request('GET', `${cohort(partner, cohortId)}/history${query({ limit, continuation })}`, options),
+    syncHistory: (params, options) => request('GET', `${ws}/sync-history${query(params)}`, options),
     dataPoints: (from, to, options) => request('GET', `${ws}/data-points${query({ from, to })}`, options),
     lookupUser: (params, options) => request('GET', `${ws}/users/lookup${query(params)}`, options),
   };

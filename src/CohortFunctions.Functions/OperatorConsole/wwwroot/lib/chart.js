@@ -78,3 +78,52 @@ export function stackedBars({ days, series, counts, title, width = 720 }) {
   for (const swatch of legend.querySelectorAll('.swatch')) swatch.style.background = swatch.dataset.color;
   return h('figure', { class: 'chart-figure' }, chart, legend);
 }
+
+/**
+ * Added (up) and removed (down) users per sync, oldest on the left: bars: [{ id, label, added, removed }]. Each bar
+ * carries its record's id and count (data attributes and a tooltip), so what is drawn can be checked against the API.
+ */
+export function syncBars({ bars, title, width = 720 }) {
+  const height = width < 500 ? 180 : 200;
+  const margin = { top: 10, right: 8, bottom: 10, left: 48 };
+  const plotWidth = width - margin.left - margin.right;
+  const plotHeight = height - margin.top - margin.bottom;
+  // Each side only as tall as it needs: a history without removals has no room below the axis.
+  const most = (key) => Math.max(0, ...bars.map((bar) => bar[key]));
+  const up = most('added') > 0 || most('removed') === 0 ? scale(most('added')) : { top: 0 };
+  const down = most('removed') > 0 ? scale(most('removed')) : { top: 0 };
+  const total = up.top + down.top;
+  const zero = margin.top + (up.top / total) * plotHeight;
+  const y = (value) => zero - (value / total) * plotHeight;
+  const band = plotWidth / Math.max(1, bars.length, 12);
+  const barWidth = Math.max(2, Math.min(28, band * 0.7));
+
+  const grid = [
+    s('line', { x1: margin.left, x2: width - margin.right, y1: zero, y2: zero, class: 'axis-line' }),
+    s('text', { x: margin.left - 8, y: zero + 4, class: 'tick-label', 'text-anchor': 'end' }, '0'),
+    up.top > 0 && s('text', { x: margin.left - 8, y: y(up.top) + 4, class: 'tick-label', 'text-anchor': 'end' }, `+${number(up.top)}`),
+    down.top > 0 && s('text', { x: margin.left - 8, y: y(-down.top), class: 'tick-label', 'text-anchor': 'end' }, `−${number(down.top)}`),
+  ];
+  const drawn = [];
+  bars.forEach((bar, index) => {
+    const x = margin.left + index * band + (band - barWidth) / 2;
+    if (bar.added > 0) {
+      drawn.push(s('rect', {
+        x: x.toFixed(2), y: y(bar.added).toFixed(2), width: barWidth.toFixed(2), height: (zero - y(bar.added)).toFixed(2),
+        class: 'bar bar-added', dataset: { record: bar.id, change: 'added', count: bar.added },
+      }, s('title', null, `${bar.label}: ${number(bar.added)} added`)));
+    }
+    if (bar.removed > 0) {
+      drawn.push(s('rect', {
+        x: x.toFixed(2), y: zero.toFixed(2), width: barWidth.toFixed(2), height: (y(-bar.removed) - zero).toFixed(2),
+        class: 'bar bar-removed', dataset: { record: bar.id, change: 'removed', count: bar.removed },
+      }, s('title', null, `${bar.label}: ${number(bar.removed)} removed`)));
+    }
+  });
+
+  const chart = s('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-label': title, width, height }, grid, drawn);
+  const legend = h('ul', { class: 'legend', 'aria-label': 'Changes' },
+    h('li', null, h('span', { class: 'swatch swatch-added' }), 'Added'),
+    h('li', null, h('span', { class: 'swatch swatch-removed' }), 'Removed'));
+  return h('figure', { class: 'chart-figure' }, chart, legend);
+}

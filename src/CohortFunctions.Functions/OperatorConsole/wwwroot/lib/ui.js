@@ -80,9 +80,9 @@ export function badge(text, kind = 'neutral') {
 
 /**
  * A table with sortable columns: columns are { key, label, value(row) for sorting, cell(row) for display,
- * numeric }. setRows() replaces the rows, keeping the sort.
+ * numeric }. rowClass(row) may name a class for a row (a failure, say). setRows() replaces the rows, keeping the sort.
  */
-export function dataTable({ columns, rows = [], sort, caption, label, empty, rowKey }) {
+export function dataTable({ columns, rows = [], sort, caption, label, empty, rowKey, rowClass }) {
   let current = sort ?? null;
   let data = rows;
   const headRow = h('tr');
@@ -135,7 +135,7 @@ export function dataTable({ columns, rows = [], sort, caption, label, empty, row
       const column = columns.find((c) => c.key === current.key);
       ordered = [...data].sort((a, b) => (current.descending ? -1 : 1) * compare(a, b, column));
     }
-    tbody.replaceChildren(...(ordered.length === 0 ? [emptyRow()] : ordered.map((row) => h('tr', rowKey ? { dataset: { key: rowKey(row) } } : null,
+    tbody.replaceChildren(...(ordered.length === 0 ? [emptyRow()] : ordered.map((row) => h('tr', { dataset: rowKey ? { key: rowKey(row) } : undefined, class: rowClass?.(row) || undefined },
       columns.map((column) => h('td', { class: [column.numeric && 'numeric', column.className], 'data-label': column.label },
         column.cell ? column.cell(row) : row[column.key] ?? '—'))))));
   }

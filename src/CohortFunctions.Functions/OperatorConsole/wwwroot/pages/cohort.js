@@ -1,8 +1,9 @@
-// One cohort: its state, its cadence and Resync now, and its members a page at a time. The page is a list of
-// sections (cohortSections below), each a function of the cohort: a new section (a sync history, say) is one
-// more entry.
+// One cohort: its state, its cadence and Resync now, its sync history, and its members a page at a time. The page
+// is a list of sections (cohortSections below), each a function of the cohort.
 
+import { syncBars } from '../lib/chart.js';
 import { h } from '../lib/dom.js';
+import { historyPager, historyTable } from '../lib/history.js';
 import { count, number, time } from '../lib/format.js';
 import { links } from '../lib/links.js';
 import { dataTable, emptyState, field, loadError, loading, pageHeader, section, statusLine } from '../lib/ui.js';
@@ -16,6 +17,8 @@ const CADENCES = [
 ];
 
 const MEMBERS_PAGE_SIZE = 50;
+
+const HISTORY_PAGE_SIZE = 50;
 
 function facts(entries) {
   return h('dl', { class: 'facts' }, entries.map(([term, detail]) =>
@@ -82,6 +85,40 @@ function resyncSection(ctx, cohort, refresh) {
     resyncStatus.element);
 }
 
+/**
+ * What the partner sent for this cohort and what it did (GET .../history): a chart of the users each sync added and
+ * removed, and every call and resync pass of the last 14 days, newest first, a page at a time.
+ */
+function historySection(ctx, cohort) {
+  const chartHolder = h('div', { class: 'chart-holder' });
+  const body = h('div', null, loading('Loading the sync history…'));
+  const table = historyTable({ label: 'Sync history', empty: 'Nothing on this page.' });
+  const draw = (records, newest) => {
+    // Users postbacks and resync passes, oldest on the left; name calls and credential tests change no member.
+    const syncs = records.filter((r) => r.kind === 'changes' || r.kind === 'resync').reverse();
+    chartHolder.replaceChildren(syncs.length === 0 ? '' : syncBars({
+      bars: syncs.map((r) => ({ id: r.id, label: `${time(r.at)} (${r.kind === 'resync' ? 'resync pass' : 'postback'})`, added: r.added, removed: r.removed })),
+      width: Math.max(300, Math.floor(chartHolder.clientWidth || 720)),
+      title: 'Users added and removed per sync on this page, oldest on the left',
+    }));
+    table.setRows(records);
+    body.replaceChildren(records.length === 0 && newest
+      ? emptyState('No syncs in the last 14 days.', 'Every call the partner makes for this cohort with a valid key appears here within seconds, refused ones too, and every resync pass that applied something.')
+      : table.element);
+  };
+  const pager = historyPager({
+    load: (token) => ctx.api.cohortHistory(cohort.partner, cohort.cohort_id, HISTORY_PAGE_SIZE, token, { signal: ctx.signal }),
+    show: draw,
+    onError: (error, retry) => body.replaceChildren(loadError(error, retry)),
+  });
+  pager.start();
+  return section('Sync history',
+    h('p', { class: 'card-text muted history-note' }, 'What the partner sent, when, and what it did: the last 14 days, newest first. Refused and failed calls are highlighted.'),
+    chartHolder,
+    body,
+    pager.element);
+}
+
 /** The members, a page at a time, as the API pages them. */
 function membersSection(ctx, cohort) {
   const body = h('div', null, loading('Loading members…'));
@@ -127,7 +164,7 @@ function membersSection(ctx, cohort) {
 }
 
 /** The sections of a cohort's page, in order: (ctx, cohort, refresh) => Element. */
-export const cohortSections = [summarySection, resyncSection, membersSection];
+export const cohortSections = [summarySection, resyncSection, historySection, membersSection];
 
 export default {
   title: 'Cohort',

@@ -1,9 +1,37 @@
-// Users: look a user up by external id, device id or alias (GET .../users/lookup), and show the profile and the
-// cohorts it is a member of.
+// Users: look a user up by external id, device id or alias (GET .../users/lookup), and show the profile and, for
+// every cohort of the workspace, whether the user is in it and why (the lookup's cohort_states).
 
 import { h } from '../lib/dom.js';
+import { time } from '../lib/format.js';
 import { links } from '../lib/links.js';
 import { badge, dataTable, emptyState, errorText, field, pageHeader, section, statusLine } from '../lib/ui.js';
+
+const ADDED_BY = {
+  postback: 'added by a postback of the partner',
+  resync: 'added by a resync pass (its identifier was sent before the user existed or matched)',
+  merge: 'moved here by a user merge',
+};
+
+const IDENTIFIERS = { external_id: 'external id', device_id: 'device id', alias: 'alias' };
+
+const STATES = {
+  member: ['Member', 'ok'],
+  pending: ['Waiting for resync', 'info'],
+  not_member: ['Not a member', 'muted'],
+};
+
+/** Why the user is or is not in the cohort, in words, from the API's fields. */
+function explanation(state) {
+  const pending = state.pending
+    ? `The partner sent its ${IDENTIFIERS[state.pending.identifier] ?? state.pending.identifier} to ${state.pending.change === 'remove' ? 'remove it' : 'add it'} on ${time(state.pending.since)}, before it matched: the next resync pass applies it.`
+    : null;
+  if (state.state === 'member') {
+    const how = state.added_by ? ADDED_BY[state.added_by] ?? state.added_by : 'added before the app kept how';
+    return [`Member since ${time(state.member_since)}, ${how}.`, pending].filter(Boolean).join(' ');
+  }
+  if (state.state === 'pending') return pending;
+  return pending ?? 'Never sent by the partner, or removed since (the app keeps no record of removed users).';
+}
 
 const KINDS = [
   { value: 'external_id', label: 'External id' },
@@ -53,7 +81,7 @@ export default {
     });
     const result = h('div', { class: 'sections' });
     ctx.main.replaceChildren(
-      pageHeader({ title: 'Users', lead: 'Find a user by an identifier a partner sends, and see the cohorts it is in.' }),
+      pageHeader({ title: 'Users', lead: 'Find a user by an identifier a partner sends, and see which cohorts it is in and why.' }),
       h('div', { class: 'card' }, form, formStatus.element),
       result);
     if (!current) {
@@ -62,12 +90,10 @@ export default {
     }
 
     let user;
-    let cohorts;
     let partners;
     try {
-      [user, cohorts, partners] = await Promise.all([
+      [user, partners] = await Promise.all([
         ctx.api.lookupUser(current.params, { signal: ctx.signal }),
-        ctx.api.cohorts({ signal: ctx.signal }).catch(() => ({ cohorts: [] })),
         ctx.partners().catch(() => ({ partners: [] })),
       ]);
     } catch (error) {
@@ -80,21 +106,25 @@ export default {
     }
 
     const partnerName = (slug) => partners.partners.find((p) => p.partner === slug)?.display_name ?? slug;
-    const find = (membership) => cohorts.cohorts.find((c) => c.partner === membership.partner && c.cohort_id === membership.cohort_id);
     const list = (items, empty) => items.length === 0 ? h('span', { class: 'muted' }, empty) : h('ul', { class: 'plain-list' }, items.map((item) => h('li', { class: 'mono' }, item)));
-    const memberships = dataTable({
-      label: 'Cohort memberships',
-      rows: user.cohorts,
-      empty: 'Not a member of any cohort.',
+    const order = { member: 0, pending: 1, not_member: 2 };
+    const standings = dataTable({
+      label: 'Cohorts and why',
+      rows: user.cohort_states,
+      rowKey: (s) => `${s.partner}|${s.cohort_id}`,
+      sort: { key: 'state', descending: false },
+      empty: 'This workspace has no cohorts yet.',
       columns: [
         {
-          key: 'cohort', label: 'Cohort', value: (m) => find(m)?.display_name ?? m.cohort_id,
-          cell: (m) => h('a', { href: links.cohort(m.partner, m.cohort_id), class: 'strong-link' }, find(m)?.display_name ?? m.cohort_id),
+          key: 'display_name', label: 'Cohort',
+          cell: (s) => h('a', { href: links.cohort(s.partner, s.cohort_id), class: 'strong-link' }, s.display_name),
         },
+        { key: 'partner', label: 'Partner', value: (s) => partnerName(s.partner), cell: (s) => partnerName(s.partner) },
         {
-          key: 'partner', label: 'Partner', value: (m) => partnerName(m.partner), cell: (m) => partnerName(m.partner),
+          key: 'state', label: 'State', value: (s) => order[s.state] ?? 3,
+          cell: (s) => badge(...(STATES[s.state] ?? [s.state, 'muted'])),
         },
-        { key: 'cohort_id', label: 'Cohort id', cell: (m) => h('span', { class: 'mono' }, m.cohort_id) },
+        { key: 'why', label: 'Why', sortable: false, cell: (s) => h('span', { class: 'state-detail' }, explanation(s)) },
       ],
     });
     result.replaceChildren(
@@ -107,6 +137,8 @@ export default {
         h('div', { class: 'fact' }, h('dt', null, 'Device ids'), h('dd', null, list(user.device_ids, 'None'))),
         h('div', { class: 'fact fact-wide' }, h('dt', null, 'Aliases'), h('dd', null,
           list(user.aliases.map((a) => `${a.alias_label}: ${a.alias_name}`), 'None'))))),
-      section(`Cohorts (${user.cohorts.length})`, memberships.element));
+      section(`Cohorts (member of ${user.cohorts.length} of ${user.cohort_states.length})`,
+        h('p', { class: 'muted small history-note' }, 'Every cohort of the workspace: whether this user is in it and how it got there, or why not. A cohort\'s Sync history shows what the partner sent and when.'),
+        standings.element));
   },
 };
