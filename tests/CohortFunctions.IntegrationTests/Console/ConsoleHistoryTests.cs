@@ -84,7 +84,7 @@ public sealed class ConsoleHistoryTests(AppFixture fixture) : IClassFixture<AppF
         await console.ScreenshotAsync("desktop-syncs-feed");
         await page.GetByLabel("Partner").SelectOptionAsync(new SelectOptionValue { Label = "Mixpanel" });
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
-        await page.WaitForURLAsync(ConsoleSession.HashRoute("syncs"));
+        await Expect(page).ToHaveURLAsync(ConsoleSession.HashRoute("syncs"));
         await Expect(table.Locator("tbody tr")).ToHaveCountAsync(1);
         var filtered = await RowsAsync(table);
 

@@ -79,7 +79,7 @@ public sealed class ConsoleLayoutTests(ConsoleLayoutTests.Fixture fixture) : ICl
         await page.Keyboard.PressAsync("Enter");
 
         // Assert: the page opens and its heading has the focus.
-        await page.WaitForURLAsync(ConsoleSession.HashRoute("cohorts"));
+        await Expect(page).ToHaveURLAsync(ConsoleSession.HashRoute("cohorts"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeFocusedAsync();
     }
 

@@ -73,13 +73,15 @@ public sealed partial class ConsoleSession : IAsyncDisposable
         await Page.GetByRole(AriaRole.Button, new() { Name = "Open workspace" }).ClickAsync();
         try
         {
-            await Page.WaitForURLAsync(HashRoute("partners"));
+            // The console's routes are hash changes: poll the URL rather than wait for a navigation's load event,
+            // which a same-document navigation racing the wait can leave pending until the timeout.
+            await Assertions.Expect(Page).ToHaveURLAsync(HashRoute("partners"));
         }
-        catch (TimeoutException timeout)
+        catch (PlaywrightException failure)
         {
             // Say what the page showed instead (a field error, or nothing: a call still pending), not only the wait.
             var errors = await Page.Locator("p.field-error").AllInnerTextsAsync();
-            throw new TimeoutException($"Sign-in never reached #/partners; the page is at {Page.Url} and shows the errors [{string.Join(" | ", errors)}].", timeout);
+            throw new TimeoutException($"Sign-in never reached #/partners; the page is at {Page.Url} and shows the errors [{string.Join(" | ", errors)}].", failure);
         }
     }
 

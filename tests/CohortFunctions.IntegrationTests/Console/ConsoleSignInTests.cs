@@ -22,13 +22,13 @@ public sealed class ConsoleSignInTests(AppFixture fixture) : IClassFixture<AppFi
 
         // Act: the existing workspace is offered in the list.
         await page.GotoAsync(console.Url());
-        await page.WaitForURLAsync(ConsoleSession.HashRoute("sign-in"));
+        await Expect(page).ToHaveURLAsync(ConsoleSession.HashRoute("sign-in"));
         await page.GetByLabel("Function key").FillAsync(_app.FunctionKey!);
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         await page.GetByLabel("Existing workspace").SelectOptionAsync(workspace);
         await console.ScreenshotAsync("desktop-sign-in");
         await page.GetByRole(AriaRole.Button, new() { Name = "Open workspace" }).ClickAsync();
-        await page.WaitForURLAsync(ConsoleSession.HashRoute("partners"));
+        await Expect(page).ToHaveURLAsync(ConsoleSession.HashRoute("partners"));
 
         // Assert: signed in; the key is in sessionStorage and nowhere else a browser keeps or sends it.
         await Expect(page.Locator(".workspace-name")).ToHaveTextAsync(workspace);
@@ -41,11 +41,11 @@ public sealed class ConsoleSignInTests(AppFixture fixture) : IClassFixture<AppFi
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
 
         // Assert: back at sign-in, nothing kept; a page of the console now asks to sign in first.
-        await page.WaitForURLAsync(ConsoleSession.HashRoute("sign-in"));
+        await Expect(page).ToHaveURLAsync(ConsoleSession.HashRoute("sign-in"));
         await Expect(page.GetByText("You are signed out.")).ToBeVisibleAsync();
         Assert.Null(await page.EvaluateAsync<string?>($"() => sessionStorage.getItem('{KeyStorage}')"));
         await page.GotoAsync(console.Url("#/cohorts"));
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("#/sign-in\\?next="));
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/sign-in\\?next="));
         Assert.Empty(console.Problems);
     }
 
@@ -104,7 +104,7 @@ public sealed class ConsoleSignInTests(AppFixture fixture) : IClassFixture<AppFi
         await page.GetByRole(AriaRole.Link, new() { Name = "Cohorts" }).ClickAsync();
 
         // Assert
-        await page.WaitForURLAsync(ConsoleSession.HashRoute("sign-in"));
+        await Expect(page).ToHaveURLAsync(ConsoleSession.HashRoute("sign-in"));
         await Expect(page.Locator(".notice")).ToContainTextAsync("Signed out: The Functions host refused the function key.");
         Assert.Null(await page.EvaluateAsync<string?>($"() => sessionStorage.getItem('{KeyStorage}')"));
     }
