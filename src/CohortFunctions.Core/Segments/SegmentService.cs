@@ -61,12 +61,7 @@ internal sealed class SegmentService(
             return badName;
         }
 
-        if (!body.TryGetProperty("filter", out var filterElement))
-        {
-            return Failure.Invalid("filter is required.");
-        }
-
-        var filter = await FilterAsync(ws, filterElement, cancellationToken).ConfigureAwait(false);
+        var filter = await RequiredFilterAsync(ws, body, cancellationToken).ConfigureAwait(false);
         if (filter.Failure is { } badFilter)
         {
             return badFilter;
@@ -208,12 +203,7 @@ internal sealed class SegmentService(
             return invalidWorkspace;
         }
 
-        if (!body.TryGetProperty("filter", out var filterElement))
-        {
-            return Failure.Invalid("filter is required.");
-        }
-
-        var filter = await FilterAsync(ws, filterElement, cancellationToken).ConfigureAwait(false);
+        var filter = await RequiredFilterAsync(ws, body, cancellationToken).ConfigureAwait(false);
         if (filter.Failure is { } badFilter)
         {
             return badFilter;
@@ -261,6 +251,12 @@ internal sealed class SegmentService(
     }
 
     /// <summary>Parses a filter and checks that every cohort it names exists in the workspace.</summary>
+    /// <summary>The body's required <c>filter</c>, checked as <see cref="FilterAsync"/> checks it.</summary>
+    private async Task<Result<SegmentFilter>> RequiredFilterAsync(WorkspaceId workspace, JsonElement body, CancellationToken cancellationToken) =>
+        body.TryGetProperty("filter", out var element)
+            ? await FilterAsync(workspace, element, cancellationToken).ConfigureAwait(false)
+            : Failure.Invalid("filter is required.");
+
     private async Task<Result<SegmentFilter>> FilterAsync(WorkspaceId workspace, JsonElement element, CancellationToken cancellationToken)
     {
         var parsed = SegmentFilterJson.Parse(element);

@@ -3,16 +3,6 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace CohortFunctions.App.Hosting;
 
-/// <summary>An HTTP-triggered function as its attributes declare it: what the Functions host serves.</summary>
-internal sealed record HttpFunction(string Name, Type Type, MethodInfo Method, string Route, IReadOnlyList<string> Methods, AuthorizationLevel AuthLevel)
-{
-    /// <summary>Whether a function key is needed to call it.</summary>
-    public bool RequiresKey => AuthLevel != AuthorizationLevel.Anonymous;
-}
-
-/// <summary>A timer-triggered function; <see cref="Schedule"/> may be a <c>%Setting%</c> reference.</summary>
-internal sealed record TimerFunction(string Name, Type Type, MethodInfo Method, string Schedule, bool RunOnStartup);
-
 /// <summary>
 /// The functions of an assembly, read from their <c>[Function]</c>, <c>[HttpTrigger]</c> and <c>[TimerTrigger]</c>
 /// attributes: the single source of routes, methods, auth levels and schedules for every host.
