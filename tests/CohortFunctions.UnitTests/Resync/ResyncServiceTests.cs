@@ -6,6 +6,8 @@ using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
 using CohortFunctions.Results;
 using CohortFunctions.Resync;
+using CohortFunctions.Telemetry;
+using CohortFunctions.TestSupport;
 using CohortFunctions.UnitTests.History;
 using CohortFunctions.UnitTests.TestSupport;
 using CohortFunctions.Users;
@@ -17,7 +19,7 @@ using Moq;
 
 namespace CohortFunctions.UnitTests.Resync;
 
-public sealed class ResyncServiceTests
+public sealed class ResyncServiceTests : IDisposable
 {
     private const string Ws = "acme";
 
@@ -37,9 +39,15 @@ public sealed class ResyncServiceTests
     private readonly List<string> _calls = [];
     private readonly List<MembershipChange> _applied = [];
     private readonly RecordingHistory _history = new();
+    private readonly TestMeterFactory _meters = new();
+    private readonly CohortMetrics _metrics;
+    private readonly RecordedMetrics _recorded;
 
     public ResyncServiceTests()
     {
+        _metrics = new CohortMetrics(_meters);
+        _recorded = new RecordedMetrics(_metrics.Meter);
+        _cohorts.Setup(c => c.AllAsync(It.IsAny<CancellationToken>())).Returns(AsyncEnumerable.Empty<(WorkspaceId, Cohort)>());
         _cohorts.Setup(c => c.GetAsync(It.IsAny<WorkspaceId>(), Ref, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Cohort(Ref, "Power users", true, Start, Start));
         _state.Setup(s => s.TryAcquireAsync(It.IsAny<WorkspaceId>(), Ref, It.IsAny<DateTimeOffset>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
@@ -457,14 +465,22 @@ public sealed class ResyncServiceTests
         return cursors;
     }
 
+    public void Dispose()
+    {
+        _recorded.Dispose();
+        _meters.Dispose();
+    }
+
     private ResyncService Service() => new(
         _cohorts.Object,
         new CohortFinder(_cohorts.Object, TestPartners.Catalog()),
         _state.Object,
         _pending.Object,
         new IdentifierMatcher(_index.Object),
-        new MembershipWriter(_memberships.Object, _ledger.Object),
+        new MembershipWriter(_memberships.Object, _ledger.Object, _metrics),
         _history,
+        new StaleCohorts(_cohorts.Object, _metrics, _time, NullLogger<StaleCohorts>.Instance),
+        _metrics,
         _time,
         Options.Create(_options),
         NullLogger<ResyncService>.Instance);

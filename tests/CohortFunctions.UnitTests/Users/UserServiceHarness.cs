@@ -1,5 +1,7 @@
 using CohortFunctions.Cohorts;
 using CohortFunctions.Identifiers;
+using CohortFunctions.Telemetry;
+using CohortFunctions.TestSupport;
 using CohortFunctions.UnitTests.TestSupport;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
@@ -14,13 +16,16 @@ namespace CohortFunctions.UnitTests.Users;
 /// </summary>
 internal sealed class UserServiceHarness
 {
+    /// <summary>Meters of the harnesses of the whole run (the users feature's contention counts are not asserted here).</summary>
+    private static readonly TestMeterFactory Meters = new();
+
     public UserServiceHarness(
         Func<TimeProvider, CallLog, InMemoryUserStore>? store = null,
         Func<CallLog, InMemoryUserMemberships>? memberships = null)
     {
         Store = store?.Invoke(Time, Log) ?? new InMemoryUserStore(Time, Log);
         Memberships = memberships?.Invoke(Log) ?? new InMemoryUserMemberships(Log);
-        Service = new UserService(Store, Store, Memberships, Time, NullLogger<UserService>.Instance);
+        Service = new UserService(Store, Store, Memberships, new CohortMetrics(Meters), Time, NullLogger<UserService>.Instance);
     }
 
     public WorkspaceId Workspace { get; } = TestKeys.Workspace("ws-test");
