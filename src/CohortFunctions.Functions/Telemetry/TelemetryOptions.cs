@@ -63,19 +63,21 @@ internal sealed class TelemetryOptions : IValidatableObject
     /// <summary>
     /// The Entra credential the Azure Monitor exporter authenticates with, as <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c>
     /// says (the same setting the Functions host reads): the managed identity with that client id, or the
-    /// system-assigned one; null when the setting is empty.
+    /// system-assigned one; null when the setting is empty (or invalid: then validation stops the app at start).
     /// </summary>
     public TokenCredential? Credential()
     {
-        if (string.IsNullOrWhiteSpace(ApplicationInsightsAuthenticationString))
+        if (string.IsNullOrWhiteSpace(ApplicationInsightsAuthenticationString) || !TryParseAuthentication(ApplicationInsightsAuthenticationString, out var clientId))
         {
             return null;
         }
 
-        return TryParseAuthentication(ApplicationInsightsAuthenticationString, out var clientId)
-            ? new ManagedIdentityCredential(clientId is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId))
-            : throw new InvalidOperationException(InvalidAuthenticationMessage);
+        return new ManagedIdentityCredential(clientId is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId));
     }
+
+    /// <summary>The client id of a valid authentication string; null for the system-assigned identity.</summary>
+    public static string? ClientIdOf(string authentication) =>
+        TryParseAuthentication(authentication, out var clientId) ? clientId : throw new ArgumentException(InvalidAuthenticationMessage, nameof(authentication));
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -20,6 +20,9 @@ namespace CohortFunctions.App.Telemetry;
 /// </summary>
 internal static class TelemetryServiceCollectionExtensions
 {
+    /// <summary>The name of the Azure Monitor exporter's options (named, so they are plain options a test can read).</summary>
+    public const string AzureMonitorOptionsName = "CohortFunctions";
+
     /// <summary>The worker's own invocation spans, and the Azure SDK's spans of storage calls.</summary>
     private static readonly string[] TraceSources = ["Microsoft.Azure.Functions.Worker", "Microsoft.AspNetCore", "Azure.*"];
 
@@ -41,11 +44,13 @@ internal static class TelemetryServiceCollectionExtensions
             metrics.AddMeter(CohortMetrics.MeterName);
             if (settings.ExportsToAzureMonitor)
             {
-                metrics.AddAzureMonitorMetricExporter(exporter =>
-                {
-                    exporter.ConnectionString = settings.ApplicationInsightsConnectionString;
-                    exporter.Credential = settings.Credential();
-                });
+                metrics.AddAzureMonitorMetricExporter(
+                    exporter =>
+                    {
+                        exporter.ConnectionString = settings.ApplicationInsightsConnectionString;
+                        exporter.Credential = settings.Credential();
+                    },
+                    name: AzureMonitorOptionsName);
             }
 
             if (settings.ExportsOverOtlp)

@@ -115,6 +115,21 @@ public sealed class MaintenanceServiceTests : IDisposable
         Assert.True(summary.CoveredEveryCohort);
     }
 
+    [Fact]
+    public async Task Run_OneCohortFails_CountsEachCohortsMaintenanceByOutcome()
+    {
+        // Arrange
+        var store = new FakeMaintenanceStore("a", "b", "c") { Failing = "b" };
+
+        // Act
+        await Service(store).RunAsync(CancellationToken.None);
+
+        // Assert
+        Assert.Equal(
+            [("complete", "acme", "amplitude"), ("failed", "acme", "amplitude"), ("complete", "acme", "amplitude")],
+            _recorded.Of(CohortMetrics.MaintenanceRuns).Select(m => (m.Tags["outcome"], m.Tags["workspace"], m.Tags["partner"])).ToList());
+    }
+
     public void Dispose()
     {
         _recorded.Dispose();

@@ -95,6 +95,35 @@ public sealed class MembershipWriterTests : IDisposable
         _ledger.VerifyNoOtherCalls();
     }
 
+    [Fact]
+    public async Task ApplyAsync_PostbackBatchesCommitted_CountsTheirDataPointsUnderThePostbackSource()
+    {
+        // Arrange
+        StoreApplies('0', () => Task.FromResult<(MembershipResult, IReadOnlyList<DataPointEntry>)>((new MembershipResult(2, 0, 0), [new DataPointEntry("b0", "p", 2)])));
+        StoreApplies('a', () => Task.FromResult<(MembershipResult, IReadOnlyList<DataPointEntry>)>((new MembershipResult(0, 1, 0), [new DataPointEntry("ba", "p", 1)])));
+
+        // Act
+        await Writer().ApplyAsync(
+            Workspace, Cohort, [new MembershipChange(Shard0, Add: true), new MembershipChange(ShardA, Add: false)], ChangeOrigin.Postback(Now), CancellationToken.None);
+
+        // Assert
+        var counted = Assert.Single(_recorded.Of(CohortMetrics.DataPoints));
+        Assert.Equal((3.0, "postback", Workspace.Value, "amplitude"), (counted.Value, counted.Tags["source"], counted.Tags["workspace"], counted.Tags["partner"]));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_UserChange_CountsNoDataPoints()
+    {
+        // Arrange
+        StoreApplies('0', () => Task.FromResult<(MembershipResult, IReadOnlyList<DataPointEntry>)>((new MembershipResult(1, 0, 0), [])));
+
+        // Act
+        await Writer().ApplyAsync(Workspace, Cohort, [new MembershipChange(Shard0, Add: true)], ChangeOrigin.UserChange(Now), CancellationToken.None);
+
+        // Assert
+        Assert.Empty(_recorded.Of(CohortMetrics.DataPoints));
+    }
+
     public void Dispose()
     {
         _recorded.Dispose();
