@@ -12,7 +12,7 @@ internal static class Program
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
         builder.UseMiddleware<UnhandledErrorMiddleware>();
-        builder.Services.AddCohortFunctionsApp();
+        builder.Services.AddCohortFunctionsApp(builder.Configuration);
         builder.Build().Run();
     }
 }

@@ -12,17 +12,32 @@ namespace CohortFunctions.LocalHost;
 internal static partial class LocalFunctionsHost
 {
     /// <summary>Builds the host; <paramref name="loadLocalSettings"/> reads local.settings(.sample).json from the working directory.</summary>
-    public static WebApplication Build(string[] args, bool loadLocalSettings = true, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="args">Command-line arguments (settings too).</param>
+    /// <param name="loadLocalSettings">Whether to read local.settings(.sample).json.</param>
+    /// <param name="configure">Changes the builder after the app's composition (services replaced by tests).</param>
+    /// <param name="settings">When given, the app's only settings: nothing from the environment, files or arguments.</param>
+    public static WebApplication Build(
+        string[] args,
+        bool loadLocalSettings = true,
+        Action<WebApplicationBuilder>? configure = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        if (loadLocalSettings && LocalSettings.Find(Directory.GetCurrentDirectory()) is { } settingsFile)
+        if (settings is not null)
+        {
+            builder.Configuration.Sources.Clear();
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+        else if (loadLocalSettings && LocalSettings.Find(Directory.GetCurrentDirectory()) is { } settingsFile)
         {
             LocalSettings.AddTo(builder.Configuration, settingsFile);
         }
 
         // Request lines carry query strings, and a function key may be one (?code=): never log them.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-        builder.Services.AddCohortFunctionsApp();
+
+        // The configuration is complete here: the composition decides from it which telemetry exporters exist.
+        builder.Services.AddCohortFunctionsApp(builder.Configuration);
         builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptions.SectionName);
         builder.Services.AddSingleton(FunctionCatalog.App);
         builder.Services.AddSingleton<IEnumerable<ScheduledTimer>>(sp =>

@@ -13,4 +13,7 @@ internal interface ICohortStore
     Task<Cohort?> GetAsync(Workspaces.WorkspaceId workspace, CohortRef cohort, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Cohort>> ListAsync(Workspaces.WorkspaceId workspace, CancellationToken cancellationToken);
+
+    /// <summary>Every cohort of every workspace, in key order (for <see cref="StaleCohorts"/>).</summary>
+    IAsyncEnumerable<(Workspaces.WorkspaceId Workspace, Cohort Cohort)> AllAsync(CancellationToken cancellationToken);
 }

@@ -11,6 +11,7 @@ using CohortFunctions.Postbacks;
 using CohortFunctions.Resync;
 using CohortFunctions.Segments;
 using CohortFunctions.Storage;
+using CohortFunctions.Telemetry;
 using CohortFunctions.Users;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,11 @@ internal static class CoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMemoryCache();
 
+        // The app's instruments, on the host's IMeterFactory (one meter per service provider); whether and where they
+        // are exported is the host's telemetry configuration, not the core's.
+        services.AddMetrics();
+        services.AddSingleton<CohortMetrics>();
+
         services.AddSingleton<StorageTables>();
         services.AddHostedService<TableProvisioner>();
         services.AddSingleton<StorageHealth>();
@@ -56,6 +62,7 @@ internal static class CoreServiceCollectionExtensions
         services.AddSingleton<IResyncStateStore>(sp => sp.GetRequiredService<AzureTableCohortStore>());
         services.AddSingleton<IPendingStore, AzureTablePendingStore>();
         services.AddSingleton<PendingRecorder>();
+        services.AddSingleton<StaleCohorts>();
         services.AddSingleton<ResyncService>();
         services.AddSingleton<IMaintenanceStore, AzureTableMaintenanceStore>();
         services.AddSingleton<MaintenanceService>();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CohortFunctions.History;
 using CohortFunctions.Resync;
+using CohortFunctions.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,7 @@ namespace CohortFunctions.Maintenance;
 internal sealed partial class MaintenanceService(
     IMaintenanceStore store,
     HistoryRetention history,
+    CohortMetrics metrics,
     TimeProvider time,
     IOptions<ResyncOptions> options,
     ILogger<MaintenanceService> logger)
@@ -51,6 +53,8 @@ internal sealed partial class MaintenanceService(
                 break;
             }
 
+            var scope = MetricScope.Of(workspace, cohort.Ref.Partner);
+            using var ambient = MetricScope.Enter(scope);
             try
             {
                 var compaction = await store.CompactAsync(workspace, cohort.Ref, cancellationToken).ConfigureAwait(false);
@@ -62,15 +66,19 @@ internal sealed partial class MaintenanceService(
                     purged += count;
                     if (!done)
                     {
+                        metrics.MaintenanceOfCohort(scope, MaintenanceEnd.CutShort);
                         complete = false;
                         break;
                     }
                 }
+
+                metrics.MaintenanceOfCohort(scope, MaintenanceEnd.Complete);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 // A cohort that keeps failing is logged and passed over until the next cycle, not retried forever.
                 Log.CohortFailed(logger, workspace.Value, cohort.Ref.Partner, ex);
+                metrics.MaintenanceOfCohort(scope, MaintenanceEnd.Failed);
                 failed++;
             }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CohortFunctions.Cohorts;
 using CohortFunctions.DataPoints;
+using CohortFunctions.Telemetry;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 
@@ -9,9 +10,10 @@ namespace CohortFunctions.Memberships;
 /// <summary>
 /// The one way memberships are written: applies resolved changes to a cohort, one store call per user shard in
 /// parallel (exact counts, one transaction per ≤ 99 changes), then records the data points of the batches that
-/// committed. Postbacks, resync passes and the users feature's merges and deletions all write through here.
+/// committed (and counts them in telemetry, <see cref="CohortMetrics.DataPointsRecorded"/>). Postbacks, resync passes
+/// and the users feature's merges and deletions all write through here.
 /// </summary>
-internal sealed class MembershipWriter(IMembershipStore memberships, IDataPointLedger ledger)
+internal sealed class MembershipWriter(IMembershipStore memberships, IDataPointLedger ledger, CohortMetrics metrics)
 {
     /// <summary>What the changes did; only effective changes count as added or removed.</summary>
     /// <remarks>
@@ -51,6 +53,8 @@ internal sealed class MembershipWriter(IMembershipStore memberships, IDataPointL
             // not written from the delta rows committed with their batches.
             if (!entries.IsEmpty)
             {
+                // Counted as committed: a ledger row that fails to be written here is restored by maintenance.
+                metrics.DataPointsRecorded(MetricScope.Of(workspace, cohort.Partner), origin.Source, entries.Sum(e => e.Count));
                 await ledger.RecordAsync(workspace, cohort.Partner, origin.Day, [.. entries], cancellationToken).ConfigureAwait(false);
             }
         }

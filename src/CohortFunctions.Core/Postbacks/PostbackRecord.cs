@@ -20,6 +20,9 @@ internal sealed class PostbackRecord(PartnerCall call, AuthenticatedPartner call
     /// <summary>What the call did up to now: identifiers received, then what the membership writes committed.</summary>
     public SyncCounts Counts { get; set; } = SyncCounts.None;
 
+    /// <summary>Distinct identifiers that matched a user, once the changes were applied (telemetry's <c>matched</c>; the history does not keep it).</summary>
+    public int Matched { get; set; }
+
     /// <summary>Answered with success.</summary>
     public SyncRecord Succeeded() => Build(new SyncOutcome(SuccessStatus, PartnerMessages.Success));
 

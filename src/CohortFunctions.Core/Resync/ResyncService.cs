@@ -4,6 +4,7 @@ using CohortFunctions.History;
 using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
 using CohortFunctions.Results;
+using CohortFunctions.Telemetry;
 using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,9 @@ namespace CohortFunctions.Resync;
 /// bounded by a time budget and resume from a stored cursor; a lease on the cohort row keeps runs from overlapping.
 /// Applying is idempotent and pending rows are deleted only after their changes committed, so a pass that dies
 /// half-way is completed by the next one without double counting. A pass that applied something is recorded in the
-/// sync history (<see cref="ISyncHistoryRecorder"/>), also when it stops at its budget or fails after applying.
+/// sync history (<see cref="ISyncHistoryRecorder"/>), also when it stops at its budget or fails after applying; every
+/// pass is counted in telemetry (<see cref="CohortMetrics.ResyncPass"/>), and each timer run records how many cohorts
+/// are stale (<see cref="StaleCohorts"/>).
 /// </summary>
 internal sealed partial class ResyncService(
     ICohortStore cohorts,
@@ -26,6 +29,8 @@ internal sealed partial class ResyncService(
     IdentifierMatcher matcher,
     MembershipWriter writer,
     ISyncHistoryRecorder history,
+    StaleCohorts stale,
+    CohortMetrics metrics,
     TimeProvider time,
     IOptions<ResyncOptions> options,
     ILogger<ResyncService> logger)
@@ -128,6 +133,7 @@ internal sealed partial class ResyncService(
             totals = totals.Plus(outcome);
         }
 
+        await stale.RecordAsync(cancellationToken).ConfigureAwait(false);
         return new ResyncRunSummary(due, passed, busy, failed, totals, stopwatch.Elapsed);
     }
 
@@ -147,8 +153,11 @@ internal sealed partial class ResyncService(
         var started = time.GetUtcNow();
         var startedAt = time.GetTimestamp();
         var pass = requestId is null ? "Scheduled pass" : "Manual pass";
-        void Record(ResyncOutcome outcome, SyncOutcome result)
+        var metricScope = MetricScope.Of(workspace, cohort.Partner);
+        using var ambient = MetricScope.Enter(metricScope);
+        void Record(ResyncOutcome outcome, SyncOutcome result, ResyncPassEnd end)
         {
+            metrics.ResyncPass(metricScope, manual: requestId is not null, end, outcome.Applied, outcome.Expired, outcome.StillPending);
             if (outcome.Applied > 0)
             {
                 history.Record(new SyncRecord(
@@ -188,7 +197,7 @@ internal sealed partial class ResyncService(
                 {
                     // The lease expired and another run took the cohort: it resumes from the last saved cursor.
                     Log.LeaseLost(logger, workspace.Value, cohort.Partner);
-                    Record(outcome, new SyncOutcome(200, pass + " stopped: another run took the cohort over and goes on from here"));
+                    Record(outcome, new SyncOutcome(200, pass + " stopped: another run took the cohort over and goes on from here"), ResyncPassEnd.CutShort);
                     return outcome with { Complete = false };
                 }
             }
@@ -197,19 +206,19 @@ internal sealed partial class ResyncService(
             {
                 await state.ReleaseAsync(workspace, cohort, lease, cancellationToken).ConfigureAwait(false);
                 Log.PassPaused(logger, workspace.Value, cohort.Partner, outcome.Retried, outcome.Applied, outcome.Expired);
-                Record(outcome, new SyncOutcome(200, pass + " paused at its time budget; the next pass goes on from here"));
+                Record(outcome, new SyncOutcome(200, pass + " paused at its time budget; the next pass goes on from here"), ResyncPassEnd.CutShort);
                 return outcome with { Complete = false };
             }
 
             await state.CompleteAsync(workspace, cohort, lease, time.GetUtcNow(), ct => pending.AnyAsync(workspace, cohort, ct), cancellationToken).ConfigureAwait(false);
             Log.PassCompleted(logger, workspace.Value, cohort.Partner, outcome.Retried, outcome.Applied, outcome.Expired, outcome.StillPending);
-            Record(outcome, new SyncOutcome(200, pass + " completed"));
+            Record(outcome, new SyncOutcome(200, pass + " completed"), ResyncPassEnd.Completed);
             return outcome;
         }
         catch (Exception ex)
         {
             // What the steps before the failure applied stays applied: the history says so, with the failure.
-            Record(outcome, SyncOutcome.FromException(ex, senderGone: false, cancellationToken));
+            Record(outcome, SyncOutcome.FromException(ex, senderGone: false, cancellationToken), ResyncPassEnd.Failed);
 
             // Give the cohort back at once; the cursor saved so far lets the next run resume.
             await state.ReleaseAsync(workspace, cohort, lease, CancellationToken.None).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using CohortFunctions.Cohorts;
 using CohortFunctions.Resync;
+using CohortFunctions.Telemetry;
 using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Storage;
@@ -12,7 +13,7 @@ namespace CohortFunctions.Storage;
 /// cohort's resync state (cadence, pending flag, lease, cursor), changed with ETags so concurrent writers never
 /// lose each other's updates.
 /// </summary>
-internal sealed class AzureTableCohortStore(StorageTables tables) : ICohortStore, IResyncStateStore
+internal sealed class AzureTableCohortStore(StorageTables tables, CohortMetrics metrics) : ICohortStore, IResyncStateStore
 {
     private const int MaxConcurrencyRetries = 16;
 
@@ -117,6 +118,19 @@ internal sealed class AzureTableCohortStore(StorageTables tables) : ICohortStore
             return true;
         }, cancellationToken);
 
+    public async IAsyncEnumerable<(WorkspaceId Workspace, Cohort Cohort)> AllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await Table(cancellationToken).ConfigureAwait(false);
+        await foreach (var entity in table.QueryAsync<CohortEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            // Rows of other kinds in this table (the maintenance cursor) have no workspace id for a partition.
+            if (WorkspaceId.Parse(entity.PartitionKey).TryGetValue(out var workspace, out _))
+            {
+                yield return (workspace, entity.ToCohort());
+            }
+        }
+    }
+
     public async IAsyncEnumerable<(WorkspaceId Workspace, Cohort Cohort)> WithPendingAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var table = await Table(cancellationToken).ConfigureAwait(false);
@@ -196,6 +210,7 @@ internal sealed class AzureTableCohortStore(StorageTables tables) : ICohortStore
             }
             catch (RequestFailedException ex) when (ex.Status == 412)
             {
+                Conflicted(workspace, cohort, StorageOperations.CohortsComplete, attempt);
             }
         }
 
@@ -270,10 +285,20 @@ internal sealed class AzureTableCohortStore(StorageTables tables) : ICohortStore
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
                 // Another writer created or changed the row in between: read it again.
+                Conflicted(workspace, cohort, StorageOperations.CohortsUpdate, attempt);
             }
         }
 
         throw new ContentionException($"The cohort row kept changing under concurrent writers ({partition}/{row}).");
+    }
+
+    /// <summary>Counts a lost race on the cohort row that is tried again (the last try gives up instead).</summary>
+    private void Conflicted(WorkspaceId workspace, CohortRef cohort, string operation, int attempt)
+    {
+        if (attempt + 1 < MaxConcurrencyRetries)
+        {
+            metrics.StorageConflict(MetricScope.Of(workspace, cohort.Partner), operation);
+        }
     }
 
     private ValueTask<TableClient> Table(CancellationToken cancellationToken) => tables.GetAsync(tables.Names.Cohorts, cancellationToken);

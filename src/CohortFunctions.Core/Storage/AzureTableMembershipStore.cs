@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using CohortFunctions.Cohorts;
 using CohortFunctions.DataPoints;
 using CohortFunctions.Memberships;
+using CohortFunctions.Telemetry;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 
@@ -20,7 +21,7 @@ namespace CohortFunctions.Storage;
 /// changes, guarded by ETags; a concurrent change makes it fail and it is rebuilt again.
 /// </para>
 /// </summary>
-internal sealed class AzureTableMembershipStore(StorageTables tables, TimeProvider time) : IMembershipStore
+internal sealed class AzureTableMembershipStore(StorageTables tables, TimeProvider time, CohortMetrics metrics) : IMembershipStore
 {
     /// <summary>A transaction holds at most 100 operations: 99 member changes and their delta row.</summary>
     private const int ChunkSize = 99;
@@ -46,7 +47,7 @@ internal sealed class AzureTableMembershipStore(StorageTables tables, TimeProvid
         var optimistic = true;
         foreach (var chunk in changes.Chunk(ChunkSize))
         {
-            var (result, entry, guessedRight) = await ApplyChunkAsync(table, partition, cohort, chunk, origin, optimistic, cancellationToken).ConfigureAwait(false);
+            var (result, entry, guessedRight) = await ApplyChunkAsync(table, workspace, partition, cohort, chunk, origin, optimistic, cancellationToken).ConfigureAwait(false);
             total = total.Plus(result);
             if (entry is not null)
             {
@@ -146,6 +147,7 @@ internal sealed class AzureTableMembershipStore(StorageTables tables, TimeProvid
 
     private async Task<(MembershipResult Result, DataPointEntry? Entry, bool GuessedRight)> ApplyChunkAsync(
         TableClient table,
+        WorkspaceId workspace,
         string partition,
         CohortRef cohort,
         MembershipChange[] chunk,
@@ -205,6 +207,10 @@ internal sealed class AzureTableMembershipStore(StorageTables tables, TimeProvid
                 throw new ContentionException(
                     $"Membership changes in one shard kept conflicting with concurrent writers after {MaxAttempts} attempts.");
             }
+
+            // A guarded transaction lost to a concurrent writer (a failed optimistic first try is a wrong guess, not
+            // counted): read the members again and retry.
+            metrics.StorageConflict(MetricScope.Of(workspace, cohort.Partner), StorageOperations.MembershipsCommit);
         }
     }
 

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
+using CohortFunctions.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,30 +11,31 @@ namespace CohortFunctions.Storage;
 
 /// <summary>
 /// The table clients of the app. Tables are created once per process, at start (see <see cref="TableProvisioner"/>)
-/// or on first use if storage was not reachable then; never per request.
+/// or on first use if storage was not reachable then; never per request. Each table has its own client, so that a
+/// request the storage client sends again is counted under its table (<see cref="CohortMetrics.StorageRetry"/>).
 /// </summary>
 internal sealed partial class StorageTables
 {
+    private readonly StorageOptions _settings;
+    private readonly TokenCredential? _credential;
     private readonly TableServiceClient _service;
+    private readonly ConcurrentDictionary<string, TableClient> _clients = new(StringComparer.Ordinal);
+    private readonly CohortMetrics _metrics;
     private readonly ILogger<StorageTables> _logger;
     private readonly Lock _gate = new();
     private Task? _provisioning;
 
-    public StorageTables(IOptions<StorageOptions> options, ILogger<StorageTables> logger)
+    public StorageTables(IOptions<StorageOptions> options, CohortMetrics metrics, ILogger<StorageTables> logger)
     {
-        var settings = options.Value;
+        _settings = options.Value;
+        _metrics = metrics;
         _logger = logger;
-        Names = new TableNames(settings.TablePrefix);
-        var clientOptions = new TableClientOptions();
-        clientOptions.Retry.MaxRetries = settings.MaxRetries;
-        clientOptions.Retry.Mode = RetryMode.Exponential;
-        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(2);
-        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(settings.NetworkTimeoutSeconds);
-        clientOptions.AddPolicy(new TableLossPolicy(this), HttpPipelinePosition.PerRetry);
-        _service = settings.TableServiceUri is { } uri
-            ? new TableServiceClient(uri, new DefaultAzureCredential(), clientOptions)
-            : new TableServiceClient(settings.ConnectionString, clientOptions);
+        Names = new TableNames(_settings.TablePrefix);
+        _credential = _settings.TableServiceUri is null ? null : new DefaultAzureCredential();
+        var clientOptions = ClientOptions("tables");
+        _service = _settings.TableServiceUri is { } uri
+            ? new TableServiceClient(uri, _credential, clientOptions)
+            : new TableServiceClient(_settings.ConnectionString, clientOptions);
     }
 
     public TableNames Names { get; }
@@ -43,7 +46,7 @@ internal sealed partial class StorageTables
     public async ValueTask<TableClient> GetAsync(string tableName, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        return _service.GetTableClient(tableName);
+        return _clients.GetOrAdd(tableName, CreateClient);
     }
 
     /// <summary>Creates the app's tables if missing; concurrent callers share one attempt, a failed attempt is retried by the next caller.</summary>
@@ -79,6 +82,29 @@ internal sealed partial class StorageTables
         }
     }
 
+    private TableClient CreateClient(string tableName)
+    {
+        var options = ClientOptions(Names.Unprefixed(tableName));
+        return _settings.TableServiceUri is { } uri
+            ? new TableClient(uri, tableName, _credential, options)
+            : new TableClient(_settings.ConnectionString, tableName, options);
+    }
+
+    /// <summary>The storage client's settings: bounded retries with backoff, and the app's policies on every attempt.</summary>
+    /// <param name="table">The table the client is for, without prefix (<c>tables</c> for the service client).</param>
+    private TableClientOptions ClientOptions(string table)
+    {
+        var options = new TableClientOptions();
+        options.Retry.MaxRetries = _settings.MaxRetries;
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(_settings.NetworkTimeoutSeconds);
+        options.AddPolicy(new TableLossPolicy(this), HttpPipelinePosition.PerRetry);
+        options.AddPolicy(new RetryCountingPolicy(_metrics, table), HttpPipelinePosition.PerRetry);
+        return options;
+    }
+
     private async Task CreateTablesAsync()
     {
         // Not tied to one caller's token: a cancelled request must not leave provisioning half-done for the others.
@@ -103,6 +129,39 @@ internal sealed partial class StorageTables
             {
                 tables.TablesLost();
             }
+        }
+    }
+
+    /// <summary>
+    /// Counts every attempt after the first of a request: the storage client sends it again after throttling, a
+    /// timeout or a server error. The operation is the table and the kind of request, never a key.
+    /// </summary>
+    private sealed class RetryCountingPolicy(CohortMetrics metrics, string table) : HttpPipelineSynchronousPolicy
+    {
+        public override void OnSendingRequest(HttpMessage message)
+        {
+            ArgumentNullException.ThrowIfNull(message);
+            if (message.ProcessingContext.RetryNumber > 0)
+            {
+                metrics.StorageRetry(table + "." + Kind(message.Request));
+            }
+        }
+
+        private static string Kind(Request request)
+        {
+            if (request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal))
+            {
+                return "batch";
+            }
+
+            return request.Method.Method switch
+            {
+                "GET" => "read",
+                "POST" => "insert",
+                "PUT" or "MERGE" or "PATCH" => "update",
+                "DELETE" => "delete",
+                _ => "other",
+            };
         }
     }
 

@@ -3,6 +3,13 @@ namespace CohortFunctions.Storage;
 /// <summary>Every table the app uses, with the configured prefix applied. Add a table here and it is created at start.</summary>
 internal sealed class TableNames(string prefix)
 {
+    /// <summary>A table's name without the installation's prefix (e.g. <c>memberships</c>), as telemetry names it.</summary>
+    public string Unprefixed(string tableName)
+    {
+        ArgumentNullException.ThrowIfNull(tableName);
+        return tableName.StartsWith(prefix, StringComparison.Ordinal) ? tableName[prefix.Length..] : tableName;
+    }
+
     /// <summary>Data import keys: a lookup row per key hash and a listing row per workspace and partner.</summary>
     public string ImportKeys { get; } = prefix + "importkeys";
 

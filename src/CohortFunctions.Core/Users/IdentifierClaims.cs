@@ -1,4 +1,5 @@
 using CohortFunctions.Identifiers;
+using CohortFunctions.Telemetry;
 using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Users;
@@ -7,7 +8,7 @@ namespace CohortFunctions.Users;
 /// Who holds an identifier's index row: claims with create-only writes, changes only under the row's ETag, so an
 /// identifier belongs to at most one user however requests interleave, and each step can be repeated.
 /// </summary>
-internal sealed class IdentifierClaims(IUserStore store)
+internal sealed class IdentifierClaims(IUserStore store, CohortMetrics metrics)
 {
     /// <summary>
     /// Claims the identifiers in order and stops at the first one that belongs to someone else. Those in
@@ -63,6 +64,7 @@ internal sealed class IdentifierClaims(IUserStore store)
                 case ClaimStatus.Collision:
                     return ClaimOutcome.Refused("cannot be stored: its storage key is taken by another identifier.", null);
                 case ClaimStatus.Vanished:
+                    Lost(workspace, StorageOperations.IdentifiersClaim, attempt);
                     continue;
                 case ClaimStatus.Held:
                 default:
@@ -90,6 +92,8 @@ internal sealed class IdentifierClaims(IUserStore store)
             {
                 return ClaimOutcome.Took(new ClaimedIdentifier(identifier, version, matchable, takesOverDevice ? holder.Owner : null, takesOverDevice ? holderStored : null));
             }
+
+            Lost(workspace, StorageOperations.IdentifiersClaim, attempt);
         }
 
         return ClaimOutcome.Refused(ConditionalWrites.BusyRefusal, null);
@@ -126,6 +130,10 @@ internal sealed class IdentifierClaims(IUserStore store)
                 var row = await store.GetIdentifierAsync(workspace, identifier, cancellationToken).ConfigureAwait(false);
                 done = row is null || row.Owner != user || !row.Matchable
                     || await store.ReplaceIdentifierAsync(workspace, identifier, user, matchable: false, row.Version, cancellationToken).ConfigureAwait(false) is not null;
+                if (!done)
+                {
+                    Lost(workspace, StorageOperations.IdentifiersUpdate, attempt);
+                }
             }
 
             if (!done)
@@ -161,8 +169,19 @@ internal sealed class IdentifierClaims(IUserStore store)
             {
                 return true;
             }
+
+            Lost(workspace, StorageOperations.IdentifiersUpdate, attempt);
         }
 
         return false;
+    }
+
+    /// <summary>Counts a conditional write that lost to a concurrent one and is tried again (the last try gives up instead).</summary>
+    private void Lost(WorkspaceId workspace, string operation, int attempt)
+    {
+        if (attempt + 1 < ConditionalWrites.MaxAttempts)
+        {
+            metrics.StorageConflict(MetricScope.Of(workspace), operation);
+        }
     }
 }

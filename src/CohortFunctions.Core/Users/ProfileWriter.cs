@@ -1,10 +1,11 @@
 using CohortFunctions.Results;
+using CohortFunctions.Telemetry;
 using CohortFunctions.Workspaces;
 
 namespace CohortFunctions.Users;
 
 /// <summary>Changes user profiles by read-modify-write under their ETag, again when a concurrent write got there first.</summary>
-internal sealed class ProfileWriter(IUserStore store)
+internal sealed class ProfileWriter(IUserStore store, CohortMetrics metrics)
 {
     public const string GoneMessage = "the user was deleted by another request; retry.";
 
@@ -43,6 +44,10 @@ internal sealed class ProfileWriter(IUserStore store)
             }
 
             current = null;
+            if (attempt + 1 < ConditionalWrites.MaxAttempts)
+            {
+                metrics.StorageConflict(MetricScope.Of(workspace), StorageOperations.UsersUpdate);
+            }
         }
 
         return Failure.Conflict(ConditionalWrites.BusyMessage);

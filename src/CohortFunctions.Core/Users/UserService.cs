@@ -3,6 +3,7 @@ using CohortFunctions.Identifiers;
 using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
 using CohortFunctions.Results;
+using CohortFunctions.Telemetry;
 using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Logging;
 
@@ -32,11 +33,11 @@ internal sealed partial class UserService
     private readonly UserIdentification _identification;
     private readonly UserDeletion _deletion;
 
-    public UserService(IUserStore store, IIdentifierIndex index, IUserMemberships memberships, TimeProvider time, ILogger<UserService> logger)
+    public UserService(IUserStore store, IIdentifierIndex index, IUserMemberships memberships, CohortMetrics metrics, TimeProvider time, ILogger<UserService> logger)
     {
         (_store, _logger) = (store, logger);
-        var claims = new IdentifierClaims(store);
-        var profiles = new ProfileWriter(store);
+        var claims = new IdentifierClaims(store, metrics);
+        var profiles = new ProfileWriter(store, metrics);
         _upserter = new UserUpserter(store, index, claims, profiles, time);
         _identification = new UserIdentification(store, index, claims, profiles, new UserMerge(store, claims, profiles, memberships, logger));
         _deletion = new UserDeletion(store, claims, memberships);

@@ -1,5 +1,6 @@
 using CohortFunctions.App.Http;
 using CohortFunctions.Postbacks;
+using CohortFunctions.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -25,7 +26,7 @@ internal sealed class PartnerCohortFunctions(PostbackService postbacks)
         var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (body.Failure is { } invalid)
         {
-            return ApiResponses.From(invalid);
+            return ApiResponses.From(postbacks.RefuseUnread(PartnerEndpoint.Name, partner, invalid));
         }
 
         var named = await postbacks.NameCohortAsync(Call(request, partner, body.Value), cancellationToken).ConfigureAwait(false);
@@ -41,7 +42,7 @@ internal sealed class PartnerCohortFunctions(PostbackService postbacks)
         var body = await JsonBody.ReadObjectAsync(request, cancellationToken).ConfigureAwait(false);
         if (body.Failure is { } invalid)
         {
-            return ApiResponses.From(invalid);
+            return ApiResponses.From(postbacks.RefuseUnread(PartnerEndpoint.Users, partner, invalid));
         }
 
         var applied = await postbacks.ApplyChangesAsync(Call(request, partner, body.Value), cancellationToken).ConfigureAwait(false);

@@ -23,9 +23,10 @@ public static class AppEnvironment
     public static ServiceProvider Services(IReadOnlyDictionary<string, string> appSettings)
     {
         var services = new ServiceCollection();
-        services.AddSingleton(Configuration(appSettings));
+        var configuration = Configuration(appSettings);
+        services.AddSingleton(configuration);
         services.AddLogging();
-        services.AddCohortFunctionsApp();
+        services.AddCohortFunctionsApp(configuration);
         return services.BuildServiceProvider();
     }
 

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -57,11 +56,9 @@ public sealed class TestApp : IAppUnderTest, IAsyncDisposable
         configure?.Invoke(builder);
         var settings = await builder.BuildSettingsAsync();
         var logs = new CapturedLogs();
-        var app = LocalFunctionsHost.Build([], loadLocalSettings: false, configure: b =>
+        // Only the test's settings: nothing from the environment or files of the machine running the tests.
+        var app = LocalFunctionsHost.Build([], loadLocalSettings: false, settings: settings, configure: b =>
         {
-            // Only the test's settings: nothing from the environment or files of the machine running the tests.
-            b.Configuration.Sources.Clear();
-            b.Configuration.AddInMemoryCollection(settings);
             b.WebHost.UseUrls("http://127.0.0.1:0");
             b.Logging.ClearProviders();
             b.Logging.SetMinimumLevel(LogLevel.Trace);

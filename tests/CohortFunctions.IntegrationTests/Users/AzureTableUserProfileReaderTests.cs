@@ -1,6 +1,8 @@
 using CohortFunctions.Identifiers;
 using CohortFunctions.IntegrationTests.Infrastructure;
 using CohortFunctions.Storage;
+using CohortFunctions.Telemetry;
+using CohortFunctions.TestSupport;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,10 +16,11 @@ namespace CohortFunctions.IntegrationTests.Users;
 /// the test proxy: a page dense in its shard is read as ranges of the users partition, a sparse one mostly by point
 /// reads, and the answer is the same either way.
 /// </summary>
-public sealed class AzureTableUserProfileReaderTests : IAsyncLifetime
+public sealed class AzureTableUserProfileReaderTests : IAsyncLifetime, IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
     private readonly WorkspaceId _workspace = WorkspaceId.Parse(TestIds.Workspace()).Value;
+    private readonly TestMeterFactory _meters = new();
     private FaultProxy _proxy = null!;
     private AzureTableUserStore _store = null!;
     private AzureTableUserProfileReader _reader = null!;
@@ -26,12 +29,14 @@ public sealed class AzureTableUserProfileReaderTests : IAsyncLifetime
     {
         _proxy = await FaultProxy.StartAsync(FaultPlan.None, seed: 7);
         var options = new StorageOptions { ConnectionString = _proxy.ConnectionString, TablePrefix = TestAppBuilder.NewTablePrefix() };
-        var tables = new StorageTables(Options.Create(options), NullLogger<StorageTables>.Instance);
+        var tables = new StorageTables(Options.Create(options), new CohortMetrics(_meters), NullLogger<StorageTables>.Instance);
         await tables.EnsureCreatedAsync(CancellationToken.None);
         (_store, _reader) = (new AzureTableUserStore(tables, _time), new AzureTableUserProfileReader(tables));
     }
 
     public async Task DisposeAsync() => await _proxy.DisposeAsync();
+
+    public void Dispose() => _meters.Dispose();
 
     [Fact]
     public async Task GetSummariesAsync_PageDenseInItsShard_RangeReadsOnlyAndDeletedUserLeftOut()

@@ -4,6 +4,8 @@ using CohortFunctions.History;
 using CohortFunctions.ImportKeys;
 using CohortFunctions.Maintenance;
 using CohortFunctions.Resync;
+using CohortFunctions.Telemetry;
+using CohortFunctions.TestSupport;
 using CohortFunctions.UnitTests.History;
 using CohortFunctions.UnitTests.TestSupport;
 using CohortFunctions.Workspaces;
@@ -18,15 +20,20 @@ namespace CohortFunctions.UnitTests.Maintenance;
 /// The maintenance run over every cohort: a failing cohort is passed over and the run goes on; a run says whether it
 /// covered every cohort, which a run resuming after one cut short never did.
 /// </summary>
-public sealed class MaintenanceServiceTests
+public sealed class MaintenanceServiceTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 3, 0, 0, TimeSpan.Zero));
     private readonly DeadlineRecordingStore _history = new();
     private readonly Mock<IImportKeyStore> _keys = new();
     private readonly HistoryRetention _retention;
+    private readonly TestMeterFactory _meters = new();
+    private readonly CohortMetrics _metrics;
+    private readonly RecordedMetrics _recorded;
 
     public MaintenanceServiceTests()
     {
+        _metrics = new CohortMetrics(_meters);
+        _recorded = new RecordedMetrics(_metrics.Meter);
         _keys.Setup(k => k.ListWorkspacesAsync(It.IsAny<CancellationToken>())).ReturnsAsync([TestKeys.Workspace("acme"), TestKeys.Workspace("zeta")]);
         _retention = new HistoryRetention(_history, _keys.Object, _time, Options.Create(new HistoryOptions()), NullLogger<HistoryRetention>.Instance);
     }
@@ -108,8 +115,29 @@ public sealed class MaintenanceServiceTests
         Assert.True(summary.CoveredEveryCohort);
     }
 
+    [Fact]
+    public async Task Run_OneCohortFails_CountsEachCohortsMaintenanceByOutcome()
+    {
+        // Arrange
+        var store = new FakeMaintenanceStore("a", "b", "c") { Failing = "b" };
+
+        // Act
+        await Service(store).RunAsync(CancellationToken.None);
+
+        // Assert
+        Assert.Equal(
+            [("complete", "acme", "amplitude"), ("failed", "acme", "amplitude"), ("complete", "acme", "amplitude")],
+            _recorded.Of(CohortMetrics.MaintenanceRuns).Select(m => (m.Tags["outcome"], m.Tags["workspace"], m.Tags["partner"])).ToList());
+    }
+
+    public void Dispose()
+    {
+        _recorded.Dispose();
+        _meters.Dispose();
+    }
+
     private MaintenanceService Service(IMaintenanceStore store) =>
-        new(store, _retention, _time, Options.Create(new ResyncOptions()), NullLogger<MaintenanceService>.Instance);
+        new(store, _retention, _metrics, _time, Options.Create(new ResyncOptions()), NullLogger<MaintenanceService>.Instance);
 
     private sealed class FakeMaintenanceStore(params string[] cohorts) : IMaintenanceStore
     {

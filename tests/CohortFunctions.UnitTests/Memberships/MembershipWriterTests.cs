@@ -1,6 +1,8 @@
 using CohortFunctions.Cohorts;
 using CohortFunctions.DataPoints;
 using CohortFunctions.Memberships;
+using CohortFunctions.Telemetry;
+using CohortFunctions.TestSupport;
 using CohortFunctions.UnitTests.TestSupport;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
@@ -12,7 +14,7 @@ namespace CohortFunctions.UnitTests.Memberships;
 /// The one membership write path: one store call per user shard, then one ledger write with the data points of every
 /// batch that committed, also when another shard failed.
 /// </summary>
-public sealed class MembershipWriterTests
+public sealed class MembershipWriterTests : IDisposable
 {
     private static readonly WorkspaceId Workspace = TestKeys.Workspace();
     private static readonly CohortRef Cohort = new("amplitude", "abc123");
@@ -22,6 +24,15 @@ public sealed class MembershipWriterTests
 
     private readonly Mock<IMembershipStore> _memberships = new();
     private readonly Mock<IDataPointLedger> _ledger = new();
+    private readonly TestMeterFactory _meters = new();
+    private readonly CohortMetrics _metrics;
+    private readonly RecordedMetrics _recorded;
+
+    public MembershipWriterTests()
+    {
+        _metrics = new CohortMetrics(_meters);
+        _recorded = new RecordedMetrics(_metrics.Meter);
+    }
 
     [Fact]
     public async Task ApplyAsync_OneShardFailsAfterAnotherCommitted_RecordsTheCommittedDataPointsThenThrows()
@@ -84,7 +95,42 @@ public sealed class MembershipWriterTests
         _ledger.VerifyNoOtherCalls();
     }
 
-    private MembershipWriter Writer() => new(_memberships.Object, _ledger.Object);
+    [Fact]
+    public async Task ApplyAsync_PostbackBatchesCommitted_CountsTheirDataPointsUnderThePostbackSource()
+    {
+        // Arrange
+        StoreApplies('0', () => Task.FromResult<(MembershipResult, IReadOnlyList<DataPointEntry>)>((new MembershipResult(2, 0, 0), [new DataPointEntry("b0", "p", 2)])));
+        StoreApplies('a', () => Task.FromResult<(MembershipResult, IReadOnlyList<DataPointEntry>)>((new MembershipResult(0, 1, 0), [new DataPointEntry("ba", "p", 1)])));
+
+        // Act
+        await Writer().ApplyAsync(
+            Workspace, Cohort, [new MembershipChange(Shard0, Add: true), new MembershipChange(ShardA, Add: false)], ChangeOrigin.Postback(Now), CancellationToken.None);
+
+        // Assert
+        var counted = Assert.Single(_recorded.Of(CohortMetrics.DataPoints));
+        Assert.Equal((3.0, "postback", Workspace.Value, "amplitude"), (counted.Value, counted.Tags["source"], counted.Tags["workspace"], counted.Tags["partner"]));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_UserChange_CountsNoDataPoints()
+    {
+        // Arrange
+        StoreApplies('0', () => Task.FromResult<(MembershipResult, IReadOnlyList<DataPointEntry>)>((new MembershipResult(1, 0, 0), [])));
+
+        // Act
+        await Writer().ApplyAsync(Workspace, Cohort, [new MembershipChange(Shard0, Add: true)], ChangeOrigin.UserChange(Now), CancellationToken.None);
+
+        // Assert
+        Assert.Empty(_recorded.Of(CohortMetrics.DataPoints));
+    }
+
+    public void Dispose()
+    {
+        _recorded.Dispose();
+        _meters.Dispose();
+    }
+
+    private MembershipWriter Writer() => new(_memberships.Object, _ledger.Object, _metrics);
 
     private void StoreApplies(char shard, Func<Task<(MembershipResult, IReadOnlyList<DataPointEntry>)>> apply) =>
         _memberships

@@ -7,6 +7,8 @@ using CohortFunctions.Memberships;
 using CohortFunctions.Partners;
 using CohortFunctions.Postbacks;
 using CohortFunctions.Resync;
+using CohortFunctions.Telemetry;
+using CohortFunctions.TestSupport;
 using CohortFunctions.UnitTests.History;
 using CohortFunctions.UnitTests.TestSupport;
 using CohortFunctions.Users;
@@ -51,6 +53,8 @@ internal sealed class PostbackServiceHarness : IDisposable
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions());
 
+    private readonly TestMeterFactory _meters = new();
+
     public PostbackServiceHarness()
     {
         AddKey(Secret, Partner, invalidated: false);
@@ -65,14 +69,19 @@ internal sealed class PostbackServiceHarness : IDisposable
         Cohorts.Setup(c => c.TouchAsync(It.IsAny<WorkspaceId>(), It.IsAny<CohortRef>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((WorkspaceId _, CohortRef cohort, DateTimeOffset at, CancellationToken _) => new Cohort(cohort, cohort.CohortId, false, at, at));
         var resolver = TestKeys.Resolver(Keys.Object, _cache, Time);
-        var authenticator = new PartnerAuthenticator(new PartnerCatalog(Options.Create(partners)), resolver);
+        var catalog = new PartnerCatalog(Options.Create(partners));
+        var authenticator = new PartnerAuthenticator(catalog, resolver);
+        Metrics = new CohortMetrics(_meters);
+        Recorded = new RecordedMetrics(Metrics.Meter);
         Service = new PostbackService(
             authenticator,
+            catalog,
             Cohorts.Object,
             new IdentifierMatcher(Index.Object),
-            new MembershipWriter(Memberships.Object, Ledger.Object),
+            new MembershipWriter(Memberships.Object, Ledger.Object, Metrics),
             new PendingRecorder(Pending.Object, ResyncState.Object),
             History,
+            Metrics,
             Time,
             NullLogger<PostbackService>.Instance);
     }
@@ -99,6 +108,12 @@ internal sealed class PostbackServiceHarness : IDisposable
     public RecordingHistory History { get; } = new();
 
     public PostbackService Service { get; }
+
+    /// <summary>The service's instruments, on a meter of this harness.</summary>
+    public CohortMetrics Metrics { get; }
+
+    /// <summary>Everything the service recorded on <see cref="Metrics"/>.</summary>
+    public RecordedMetrics Recorded { get; }
 
     /// <summary>Makes the identifier index name <paramref name="user"/> as the owner of <paramref name="identifier"/>.</summary>
     public void Owns(UserId user, Identifier identifier, bool matchable = true, DateTimeOffset? indexedAt = null) =>
@@ -127,7 +142,12 @@ internal sealed class PostbackServiceHarness : IDisposable
         Index.VerifyNoOtherCalls();
     }
 
-    public void Dispose() => _cache.Dispose();
+    public void Dispose()
+    {
+        Recorded.Dispose();
+        _meters.Dispose();
+        _cache.Dispose();
+    }
 
     public static WorkspaceId ParseWorkspace(string value) =>
         WorkspaceId.Parse(value).TryGetValue(out var id, out _) ? id : throw new ArgumentException("Not a workspace id.", nameof(value));

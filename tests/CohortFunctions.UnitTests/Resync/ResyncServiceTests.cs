@@ -6,6 +6,8 @@ using CohortFunctions.Matching;
 using CohortFunctions.Memberships;
 using CohortFunctions.Results;
 using CohortFunctions.Resync;
+using CohortFunctions.Telemetry;
+using CohortFunctions.TestSupport;
 using CohortFunctions.UnitTests.History;
 using CohortFunctions.UnitTests.TestSupport;
 using CohortFunctions.Users;
@@ -17,7 +19,7 @@ using Moq;
 
 namespace CohortFunctions.UnitTests.Resync;
 
-public sealed class ResyncServiceTests
+public sealed class ResyncServiceTests : IDisposable
 {
     private const string Ws = "acme";
 
@@ -37,9 +39,15 @@ public sealed class ResyncServiceTests
     private readonly List<string> _calls = [];
     private readonly List<MembershipChange> _applied = [];
     private readonly RecordingHistory _history = new();
+    private readonly TestMeterFactory _meters = new();
+    private readonly CohortMetrics _metrics;
+    private readonly RecordedMetrics _recorded;
 
     public ResyncServiceTests()
     {
+        _metrics = new CohortMetrics(_meters);
+        _recorded = new RecordedMetrics(_metrics.Meter);
+        _cohorts.Setup(c => c.AllAsync(It.IsAny<CancellationToken>())).Returns(AsyncEnumerable.Empty<(WorkspaceId, Cohort)>());
         _cohorts.Setup(c => c.GetAsync(It.IsAny<WorkspaceId>(), Ref, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new Cohort(Ref, "Power users", true, Start, Start));
         _state.Setup(s => s.TryAcquireAsync(It.IsAny<WorkspaceId>(), Ref, It.IsAny<DateTimeOffset>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
@@ -399,6 +407,73 @@ public sealed class ResyncServiceTests
     }
 
     [Fact]
+    public async Task ResyncNowAsync_MixedRows_CountsAManualCompletedPassItsIdentifiersAndItsDataPoints()
+    {
+        // Arrange: as in the mixed case; the store reports both changes as adds, one data point each.
+        _time.Advance(TimeSpan.FromDays(10));
+        var now = _time.GetUtcNow();
+        PendingPages([
+            Row(Identifier.External("expired"), at: now.AddDays(-7).AddTicks(-1)),
+            Row(Identifier.External("ada"), at: now.AddDays(-7)),
+            Row(Identifier.Alias(new UserAlias("bob@example.com", "email")), at: now.AddHours(-1), remove: true),
+            Row(Identifier.Device("nobody"), at: now.AddHours(-2)),
+        ]);
+
+        // Act
+        await Service().ResyncNowAsync(Ws, "amplitude", "abc123", "request-1", CancellationToken.None);
+
+        // Assert
+        var pass = Assert.Single(_recorded.Of(CohortMetrics.ResyncRuns));
+        Assert.Equal(("manual", "completed", Ws, "amplitude"), (pass.Tags["trigger"], pass.Tags["outcome"], pass.Tags["workspace"], pass.Tags["partner"]));
+        Assert.Equal(
+            [("applied", 2.0), ("expired", 1.0), ("still_pending", 1.0)],
+            _recorded.Of(CohortMetrics.ResyncIdentifiers).Select(m => (m.Tags["result"], m.Value)).ToList());
+        Assert.Equal(2, _recorded.Sum(CohortMetrics.DataPoints, ("source", "resync"), ("workspace", Ws)));
+        Assert.All(_recorded.All.SelectMany(m => m.Tags.Values), v => Assert.DoesNotContain("abc123", v ?? "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunDueAsync_PassFails_CountsAFailedTimerPass()
+    {
+        // Arrange
+        var ws = TestKeys.Workspace(Ws);
+        _state.Setup(s => s.WithPendingAsync(It.IsAny<CancellationToken>())).Returns(Cohorts(
+            (ws, new Cohort(Ref, "p", true, Start, Start.AddHours(-2)) { HasPending = true })));
+        _pending.Setup(p => p.ReadAsync(It.IsAny<WorkspaceId>(), Ref, It.IsAny<PendingCursor>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("a bug"));
+
+        // Act
+        await Service().RunDueAsync(CancellationToken.None);
+
+        // Assert
+        var pass = Assert.Single(_recorded.Of(CohortMetrics.ResyncRuns));
+        Assert.Equal(("timer", "failed"), (pass.Tags["trigger"], pass.Tags["outcome"]));
+    }
+
+    [Fact]
+    public async Task RunDueAsync_CohortsOfTwoWorkspaces_RecordsTheStaleCountOfEachWorkspaceAndPartnerZeroIncluded()
+    {
+        // Arrange: daily cohorts; stale after two days without a postback.
+        var acme = TestKeys.Workspace(Ws);
+        var zeta = TestKeys.Workspace("zeta");
+        _state.Setup(s => s.WithPendingAsync(It.IsAny<CancellationToken>())).Returns(Cohorts());
+        _cohorts.Setup(c => c.AllAsync(It.IsAny<CancellationToken>())).Returns(Cohorts(
+            (acme, new Cohort(new CohortRef("amplitude", "old-1"), "a", true, Start.AddDays(-9), Start.AddDays(-3)) { Cadence = Cadence.Daily }),
+            (acme, new Cohort(new CohortRef("amplitude", "old-2"), "b", true, Start.AddDays(-9), Start.AddDays(-5)) { Cadence = Cadence.Daily }),
+            (acme, new Cohort(new CohortRef("amplitude", "fresh"), "c", true, Start.AddDays(-9), Start.AddHours(-1)) { Cadence = Cadence.Daily }),
+            (acme, new Cohort(new CohortRef("mixpanel", "old-3"), "d", true, Start.AddDays(-9), Start.AddDays(-3)) { Cadence = Cadence.Daily }),
+            (zeta, new Cohort(new CohortRef("amplitude", "fresh-2"), "e", true, Start.AddDays(-9), Start.AddHours(-1)) { Cadence = Cadence.Daily })));
+
+        // Act
+        await Service().RunDueAsync(CancellationToken.None);
+
+        // Assert
+        Assert.Equal(
+            [("acme", "amplitude", 2.0), ("acme", "mixpanel", 1.0), ("zeta", "amplitude", 0.0)],
+            _recorded.Of(CohortMetrics.CohortsStale).Select(m => (m.Tags["workspace"]!, m.Tags["partner"]!, m.Value)).Order().ToList());
+    }
+
+    [Fact]
     public async Task ResyncNowAsync_MembersAdded_WrittenAsAddedByAResync()
     {
         // Arrange
@@ -457,14 +532,22 @@ public sealed class ResyncServiceTests
         return cursors;
     }
 
+    public void Dispose()
+    {
+        _recorded.Dispose();
+        _meters.Dispose();
+    }
+
     private ResyncService Service() => new(
         _cohorts.Object,
         new CohortFinder(_cohorts.Object, TestPartners.Catalog()),
         _state.Object,
         _pending.Object,
         new IdentifierMatcher(_index.Object),
-        new MembershipWriter(_memberships.Object, _ledger.Object),
+        new MembershipWriter(_memberships.Object, _ledger.Object, _metrics),
         _history,
+        new StaleCohorts(_cohorts.Object, _metrics, _time, NullLogger<StaleCohorts>.Instance),
+        _metrics,
         _time,
         Options.Create(_options),
         NullLogger<ResyncService>.Instance);

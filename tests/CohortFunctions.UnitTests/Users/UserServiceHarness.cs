@@ -1,5 +1,7 @@
 using CohortFunctions.Cohorts;
 using CohortFunctions.Identifiers;
+using CohortFunctions.Telemetry;
+using CohortFunctions.TestSupport;
 using CohortFunctions.UnitTests.TestSupport;
 using CohortFunctions.Users;
 using CohortFunctions.Workspaces;
@@ -14,6 +16,9 @@ namespace CohortFunctions.UnitTests.Users;
 /// </summary>
 internal sealed class UserServiceHarness
 {
+    /// <summary>Meters of the harnesses of the whole run (the users feature's contention counts are not asserted here).</summary>
+    private static readonly TestMeterFactory Meters = new();
+
     public UserServiceHarness(
         Func<TimeProvider, CallLog, InMemoryUserStore>? store = null,
         Func<CallLog, InMemoryUserMemberships>? memberships = null)
@@ -21,7 +26,7 @@ internal sealed class UserServiceHarness
         Store = store?.Invoke(Time, Log) ?? new InMemoryUserStore(Time, Log);
         Memberships = memberships?.Invoke(Log) ?? new InMemoryUserMemberships(Log);
         Counts = new CountingUserStore(Store);
-        Service = new UserService(Counts, Counts, Memberships, Time, NullLogger<UserService>.Instance);
+        Service = new UserService(Counts, Counts, Memberships, new CohortMetrics(Meters), Time, NullLogger<UserService>.Instance);
     }
 
     /// <summary>The calls the service made on its store ports, by method (the service sees the store through it).</summary>
