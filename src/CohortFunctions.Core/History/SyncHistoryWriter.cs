@@ -42,6 +42,7 @@ internal sealed partial class SyncHistoryWriter(ISyncHistoryStore store, TimePro
     private long _lostUnlogged;
     private string _lossReason = "";
     private DateTimeOffset _lossLoggedAt = DateTimeOffset.MinValue;
+    private bool _triedAtOnceOnStop;
 
     /// <summary>Records given up on this instance since it started.</summary>
     public long Lost => Interlocked.Read(ref _lost);
@@ -203,13 +204,20 @@ internal sealed partial class SyncHistoryWriter(ISyncHistoryStore store, TimePro
     }
 
     /// <summary>
-    /// Waits before the next attempt: 1 s, doubling to 30 s. The app stopping cuts a pause short, and then pauses are
-    /// 1 s until the host's shutdown time runs out.
+    /// Waits before the next attempt: 1 s, doubling to 30 s. The app stopping cuts a pause short (or skips the first
+    /// pause after it), and then pauses are 1 s until the host's shutdown time runs out.
     /// </summary>
     private async Task PauseAsync(int failures, CancellationToken stoppingToken)
     {
         if (stoppingToken.IsCancellationRequested)
         {
+            // Stopping: one attempt at once (the stop may have come just before this pause began), then 1 s apart.
+            if (!_triedAtOnceOnStop)
+            {
+                _triedAtOnceOnStop = true;
+                return;
+            }
+
             await Task.Delay(FirstPause, time, _abort.Token).ConfigureAwait(false);
             return;
         }
@@ -223,6 +231,7 @@ internal sealed partial class SyncHistoryWriter(ISyncHistoryStore store, TimePro
         catch (OperationCanceledException) when (!_abort.IsCancellationRequested)
         {
             // Stopping: try again at once, then at the shorter pause.
+            _triedAtOnceOnStop = true;
         }
     }
 

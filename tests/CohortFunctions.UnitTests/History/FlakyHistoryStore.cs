@@ -20,14 +20,23 @@ internal sealed class FlakyHistoryStore : InMemorySyncHistoryStore
 
     public int Attempts => Volatile.Read(ref _attempts);
 
+    /// <summary>The next failing write waits for this before it fails: a write still under way while the test acts.</summary>
+    public Task? HoldNextFailure { get; set; }
+
     public void FailNext(int writes) => Volatile.Write(ref _failuresLeft, writes);
 
-    public override Task AppendAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
+    public override async Task AppendAsync(IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         Interlocked.Increment(ref _attempts);
         if (Down || Interlocked.Decrement(ref _failuresLeft) >= 0)
         {
+            if (HoldNextFailure is { } hold)
+            {
+                HoldNextFailure = null;
+                await hold;
+            }
+
             throw new RequestFailedException(503, "storage is down");
         }
 
@@ -36,6 +45,6 @@ internal sealed class FlakyHistoryStore : InMemorySyncHistoryStore
             throw new RequestFailedException(400, "storage refuses this entity");
         }
 
-        return base.AppendAsync(records, cancellationToken);
+        await base.AppendAsync(records, cancellationToken);
     }
 }

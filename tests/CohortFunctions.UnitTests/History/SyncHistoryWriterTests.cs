@@ -112,13 +112,36 @@ public sealed class SyncHistoryWriterTests : IAsyncLifetime, IDisposable
         records.ForEach(_writer.Record);
         await Eventually.TrueAsync(() => _store.Attempts == 1, "the first attempt failed");
 
-        // Act: no clock advance: stopping cuts the pause short.
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        // Act: no clock advance: stopping cuts the pause short (the fake clock never ends it; the generous shutdown
+        // timeout only keeps a loaded machine from failing the test).
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _writer.StopAsync(stop.Token);
 
         // Assert
         Assert.Equal(5, _store.Records.Count);
         Assert.Equal(0, _writer.Lost);
+    }
+
+    [Fact]
+    public async Task StopAsync_WhileAFailingWriteIsUnderWay_RetriedAtOnceAndWritten()
+    {
+        // Arrange: the first write is held in storage and then fails; the app starts stopping meanwhile, so the pause
+        // after the failure begins with the app already stopping.
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _store.FailNext(1);
+        _store.HoldNextFailure = held.Task;
+        _writer.Record(Record("r1"));
+        await Eventually.TrueAsync(() => _store.Attempts == 1, "the first attempt is under way");
+
+        // Act: no clock advance, so a pause would last until the shutdown timeout.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var stopping = _writer.StopAsync(stop.Token);
+        held.SetResult();
+        await stopping;
+
+        // Assert
+        Assert.Single(_store.Records);
+        Assert.Equal((2, 0L), (_store.Attempts, _writer.Lost));
     }
 
     [Fact]
