@@ -14,6 +14,9 @@ internal sealed class PostbackRecord(PartnerCall call, AuthenticatedPartner call
 
     public SyncKind Kind { get; set; } = kind;
 
+    /// <summary>When the call arrived: the time of its record and of the membership changes it applies.</summary>
+    public DateTimeOffset At { get; } = at;
+
     /// <summary>The request's cohort id if it has a valid one (a refused request may not).</summary>
     public string? CohortId { get; } = PostbackFields.CohortId(call.Body);
 
@@ -35,7 +38,7 @@ internal sealed class PostbackRecord(PartnerCall call, AuthenticatedPartner call
 
     private SyncRecord Build(SyncOutcome outcome) => new(
         SyncRecord.NewId(),
-        at,
+        At,
         caller.Workspace,
         caller.Partner.Name,
         CohortId,

@@ -37,59 +37,26 @@ internal sealed partial class PostbackService(
     ILogger<PostbackService> logger)
 {
     /// <summary><c>POST /partners/{partner}/cohorts</c>: creates or renames a cohort.</summary>
-    public async Task<Result<CohortRef>> NameCohortAsync(PartnerCall call, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        var (at, startedAt) = (time.GetUtcNow(), time.GetTimestamp());
-        var auth = await AuthenticateAsync(call, PartnerEndpoint.Name, startedAt, cancellationToken).ConfigureAwait(false);
-        if (auth.Failure is { } unauthorized)
-        {
-            return unauthorized;
-        }
-
-        var caller = auth.Value!;
-        using var scope = MetricScope.Enter(MetricScope.Of(caller.Workspace, caller.Partner.Name));
-        var record = new PostbackRecord(call, caller, SyncKind.Name, at, startedAt, time);
-        try
+    public Task<Result<CohortRef>> NameCohortAsync(PartnerCall call, CancellationToken cancellationToken) =>
+        AnsweredCallAsync<CohortRef>(call, PartnerEndpoint.Name, SyncKind.Name, async (caller, record) =>
         {
             if (!CohortNameRequest.Parse(call.Body).TryGetValue(out var request, out var invalid))
             {
-                Answered(record, record.Refused(invalid));
                 return invalid;
             }
 
             var cohort = new CohortRef(caller.Partner.Name, request.CohortId);
             await cohorts.UpsertNameAsync(caller.Workspace, cohort, request.Name, request.CreatedAt, cancellationToken).ConfigureAwait(false);
             Log.CohortNamed(logger, caller.Workspace.Value, caller.Partner.Name);
-            Answered(record, record.Succeeded());
             return cohort;
-        }
-        catch (Exception ex)
-        {
-            Answered(record, record.Failed(ex, cancellationToken));
-            throw;
-        }
-    }
+        }, cancellationToken);
 
     /// <summary><c>POST /partners/{partner}/cohorts/users</c>: adds and removes existing users.</summary>
-    public async Task<Result<PostbackSummary>> ApplyChangesAsync(PartnerCall call, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        var (at, startedAt) = (time.GetUtcNow(), time.GetTimestamp());
-        var auth = await AuthenticateAsync(call, PartnerEndpoint.Users, startedAt, cancellationToken).ConfigureAwait(false);
-        if (auth.Failure is { } unauthorized)
-        {
-            return unauthorized;
-        }
-
-        var caller = auth.Value!;
-        using var scope = MetricScope.Enter(MetricScope.Of(caller.Workspace, caller.Partner.Name));
-        var record = new PostbackRecord(call, caller, SyncKind.Changes, at, startedAt, time);
-        try
+    public Task<Result<PostbackSummary>> ApplyChangesAsync(PartnerCall call, CancellationToken cancellationToken) =>
+        AnsweredCallAsync<PostbackSummary>(call, PartnerEndpoint.Users, SyncKind.Changes, async (caller, record) =>
         {
             if (!CohortChangesRequest.Parse(call.Body).TryGetValue(out var request, out var invalid))
             {
-                Answered(record, record.Refused(invalid));
                 return invalid;
             }
 
@@ -99,13 +66,39 @@ internal sealed partial class PostbackService(
             if (request.IdCount == 0)
             {
                 record.Kind = SyncKind.CredentialTest;
-                Answered(record, record.Succeeded());
                 return PostbackSummary.Empty;
             }
 
-            var summary = await ApplyAsync(caller, request, at, record, cancellationToken).ConfigureAwait(false);
-            Answered(record, record.Succeeded());
-            return summary;
+            return await ApplyAsync(caller, request, record, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>
+    /// One partner call: authenticated first (a refusal is counted in telemetry only), then handled, and its answer
+    /// (success, the handler's refusal, or the exception's status) recorded once in the sync history and telemetry.
+    /// </summary>
+    private async Task<Result<T>> AnsweredCallAsync<T>(
+        PartnerCall call,
+        PartnerEndpoint endpoint,
+        SyncKind kind,
+        Func<AuthenticatedPartner, PostbackRecord, Task<Result<T>>> handle,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var (at, startedAt) = (time.GetUtcNow(), time.GetTimestamp());
+        var auth = await AuthenticateAsync(call, endpoint, startedAt, cancellationToken).ConfigureAwait(false);
+        if (auth.Failure is { } unauthorized)
+        {
+            return unauthorized;
+        }
+
+        var caller = auth.Value!;
+        using var scope = MetricScope.Enter(MetricScope.Of(caller.Workspace, caller.Partner.Name));
+        var record = new PostbackRecord(call, caller, kind, at, startedAt, time);
+        try
+        {
+            var result = await handle(caller, record).ConfigureAwait(false);
+            Answered(record, result.Failure is { } refused ? record.Refused(refused) : record.Succeeded());
+            return result;
         }
         catch (Exception ex)
         {
@@ -170,8 +163,9 @@ internal sealed partial class PostbackService(
     private MetricScope Unauthenticated(string? partnerName) =>
         MetricScope.Unauthenticated(partners.TryGet(partnerName, out var partner) ? partner.Name : null);
 
-    private async Task<PostbackSummary> ApplyAsync(AuthenticatedPartner caller, CohortChangesRequest request, DateTimeOffset now, PostbackRecord record, CancellationToken cancellationToken)
+    private async Task<PostbackSummary> ApplyAsync(AuthenticatedPartner caller, CohortChangesRequest request, PostbackRecord record, CancellationToken cancellationToken)
     {
+        var now = record.At;
         var (workspace, cohort) = (caller.Workspace, new CohortRef(caller.Partner.Name, request.CohortId));
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["Workspace"] = workspace.Value, ["Partner"] = cohort.Partner });
 
