@@ -46,6 +46,7 @@ internal static partial class LocalFunctionsHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.Use(UnreadRequestBody.DrainAfterAsync);
         app.Use(HandleUnexpectedErrorsAsync);
         app.MapFunctions(app.Services.GetRequiredService<FunctionCatalog>());
         return app;
