@@ -1,7 +1,8 @@
 // What one row's insert and delete cost in Azurite's in-memory store as its table grows: Azurite keeps each table in
 // one LokiJS collection with binary indices on PartitionKey and RowKey (LokiTableMetadataStore.createCollectionForTable),
 // and LokiJS removes a document by splicing the collection's arrays and shifting every index position after it.
-// Usage: node bench/azurite/row-costs.js [rows ...]   (default: 1000 100000 1000000); uses tools/azurite's lock.
+// Usage: node [--max-old-space-size=8192] bench/azurite/row-costs.js [rows ...]   (default: 1000 100000 1000000;
+// a million rows wants the larger heap and about 2 minutes); LokiJS from tools/azurite's lock (tools/azurite/ensure.sh).
 "use strict";
 const path = require("path");
 const loki = require(path.join(__dirname, "../../tools/azurite/node_modules/lokijs"));
