@@ -46,8 +46,8 @@ internal static partial class LocalFunctionsHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.Use(UnreadRequestBody.DrainAfterAsync);
         app.Use(HandleUnexpectedErrorsAsync);
+        app.Use(UnreadRequestBody.DrainAfterAsync);
         app.MapFunctions(app.Services.GetRequiredService<FunctionCatalog>());
         return app;
     }

@@ -1,39 +1,32 @@
-using System.Buffers;
+using CohortFunctions.App.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace CohortFunctions.LocalHost;
 
 /// <summary>
-/// Reads and drops what is left of a request body once the function has answered without reading it (a 401 for a
-/// missing key, a 404, a 400 found before the body). Kestrel would otherwise drain it itself for at most 5 seconds and
-/// then reset the connection, and a sender still writing a slow body would get a broken pipe instead of the answer.
-/// The server's body limit and the request's deadline bound what is read.
+/// Drops what is left of a request body once the function has answered without reading it (a 401 for a missing key,
+/// a 404, a 400 found before the body). Kestrel would otherwise drain it itself for at most 5 seconds and then reset
+/// the connection, and a sender still writing a slow body would get a broken pipe instead of the answer. Runs inside
+/// the request deadline, which bounds the wait with the server's body limit; a function that threw is answered by the
+/// error handler around it without this.
 /// </summary>
 internal static class UnreadRequestBody
 {
     public static async Task DrainAfterAsync(HttpContext context, RequestDelegate next)
     {
         await next(context).ConfigureAwait(false);
-        var body = context.Features.Get<IHttpRequestBodyDetectionFeature>();
-        if (body is { CanHaveBody: false })
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
         {
             return;
         }
 
-        var discard = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
-            while (await context.Request.Body.ReadAsync(discard, context.RequestAborted).ConfigureAwait(false) > 0)
-            {
-            }
+            await UnreadBody.DropAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is BadHttpRequestException or IOException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
         {
-            // Past the server's limit, the sender gone, or the body already consumed another way: nothing left to drain.
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(discard);
+            // The sender gone, the deadline passed, or the body already consumed another way: nothing left to drop.
         }
     }
 }

@@ -134,28 +134,12 @@ internal static class JsonBody
     }
 
     /// <summary>
-    /// Reads and drops the rest of the body, then refuses it. The Functions host forwards each request to the worker
-    /// and fails the whole request (500) when the worker stops reading the body it is still sending; the server's
-    /// own limit (<see cref="HttpLimits.MaxRequestBodyBytes"/>) and the request deadline bound what is read.
+    /// Drops the rest of the body, then refuses it. The Functions host forwards each request to the worker and fails
+    /// the whole request (500) when the worker stops reading the body it is still sending.
     /// </summary>
     private static async Task<Failure> TooLargeAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var discard = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            while (await request.Body.ReadAsync(discard, cancellationToken).ConfigureAwait(false) > 0)
-            {
-            }
-        }
-        catch (BadHttpRequestException)
-        {
-            // Past the server's own limit: the server closes the connection after this answer.
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(discard);
-        }
-
+        await UnreadBody.DropAsync(request, cancellationToken).ConfigureAwait(false);
         return new(FailureKind.TooLarge, $"Request body is larger than {MaxBytes / (1024 * 1024)} MiB.");
     }
 }
