@@ -198,10 +198,14 @@ public sealed class CohortApi
     public async Task<IReadOnlyList<string>> MemberExternalIdsAsync(string cohortId) =>
         [.. (await MembersAsync(cohortId)).Select(m => m.ExternalId ?? "").Order(StringComparer.Ordinal)];
 
-    /// <summary>Data points of this workspace (all partners), today's range by default.</summary>
-    public async Task<long> DataPointsTotalAsync()
+    /// <summary>
+    /// Data points of this workspace (all partners) in the report's default range: the 30 days ending today by the
+    /// app's clock, or ending on <paramref name="to"/> when given (for an app whose clock is not the one that wrote them).
+    /// </summary>
+    public async Task<long> DataPointsTotalAsync(DateOnly? to = null)
     {
-        using var response = await Client.GetAsync(new Uri($"manage/workspaces/{Workspace}/data-points", UriKind.Relative));
+        var query = to is { } day ? "?to=" + day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "";
+        using var response = await Client.GetAsync(new Uri($"manage/workspaces/{Workspace}/data-points{query}", UriKind.Relative));
         await ManagementApi.ExpectStatusAsync(response, HttpStatusCode.OK);
         return (await response.ReadJsonAsync()).GetProperty("total").GetInt64();
     }
