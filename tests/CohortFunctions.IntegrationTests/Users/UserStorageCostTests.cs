@@ -12,7 +12,7 @@ namespace CohortFunctions.IntegrationTests.Users;
 /// user"). Each test sends one request of <see cref="Users"/> users in a workspace of its own; the tests of this class
 /// share one proxy and run one after another, so each recording holds only its own request.
 /// </summary>
-public sealed class UserStorageCostTests(UserStorageCostTests.CountedApp counted, ITestOutputHelper output) : IClassFixture<UserStorageCostTests.CountedApp>
+public sealed class UserStorageCostTests(CountedApp counted, ITestOutputHelper output) : IClassFixture<CountedApp>
 {
     private const int Users = 40;
 
@@ -162,31 +162,5 @@ public sealed class UserStorageCostTests(UserStorageCostTests.CountedApp counted
             CultureInfo.InvariantCulture,
             $"{perUsers} users: profile reads {ProfileReads}, profile transactions {ProfileTransactions}, other profile writes {ProfileWrites}; "
             + $"index reads {IndexReads}, inserts {IndexInserts} (+{IndexInsertsRefused} refused), other index writes {IndexWrites}; other requests {Other}");
-    }
-
-    /// <summary>One app for the class, every storage request of it through a proxy that records them on demand.</summary>
-    public sealed class CountedApp : IAsyncLifetime
-    {
-        public FaultProxy Proxy { get; private set; } = null!;
-
-        public TestApp App { get; private set; } = null!;
-
-        internal TableNames Names => new(App.TablePrefix);
-
-        public async Task InitializeAsync()
-        {
-            Proxy = await FaultProxy.StartAsync(FaultPlan.None, seed: 1);
-            App = await TestApp.StartAsync(b => b.Set(TestAppBuilder.ConnectionStringKey, Proxy.ConnectionString));
-
-            // The tables are created on first use; that is not part of any request counted here.
-            using var warmUp = await App.Client.PostAsync(new Uri($"manage/workspaces/{TestIds.Workspace()}/users", UriKind.Relative), TestJson.Body(new { users = new[] { new { external_id = "warm-up" } } }));
-            warmUp.EnsureSuccessStatusCode();
-        }
-
-        public async Task DisposeAsync()
-        {
-            await App.DisposeAsync();
-            await Proxy.DisposeAsync();
-        }
     }
 }
