@@ -19,6 +19,9 @@ public sealed class PostbackStorageCostTests(PostbackStorageCostTests.Workspaces
 {
     private const int Ids = 1000;
 
+    /// <summary>Memberships are sharded by user; 1,000 random users fill every shard with fewer than 99 changes (one transaction each).</summary>
+    private const int UserShards = 16;
+
     [Fact]
     public async Task Add_ThousandUsers_SameRequestsIntoACohortOfFiveThousandAsIntoAnEmptyOne()
     {
@@ -70,8 +73,6 @@ public sealed class PostbackStorageCostTests(PostbackStorageCostTests.Workspaces
         Assert.Equal(0, again.Of("datapoints", Kind.Transaction));
         Assert.Equal(again.OfThePostback, againLarge.OfThePostback);
     }
-
-    private const int UserShards = 16;
 
     private static void AssertOneIndexReadPerIdOneTransactionPerShard(Cost cost)
     {
