@@ -19,7 +19,10 @@ public sealed class PostbackStorageCostTests(PostbackStorageCostTests.Workspaces
 {
     private const int Ids = 1000;
 
-    /// <summary>Memberships are sharded by user; 1,000 random users fill every shard with fewer than 99 changes (one transaction each).</summary>
+    /// <summary>
+    /// Memberships are sharded by user, ≤ 99 changes a transaction. 1,000 random users fill every shard, almost always
+    /// with fewer than 99 (one transaction each); about one run in 3,000 a shard gets more and takes two.
+    /// </summary>
     private const int UserShards = 16;
 
     [Fact]
@@ -34,7 +37,7 @@ public sealed class PostbackStorageCostTests(PostbackStorageCostTests.Workspaces
 
         // Assert
         AssertOneIndexReadPerIdOneTransactionPerShard(intoEmpty);
-        Assert.Equal(intoEmpty.OfThePostback, intoLarge.OfThePostback);
+        AssertSameCost(intoEmpty, intoLarge);
     }
 
     [Fact]
@@ -51,7 +54,7 @@ public sealed class PostbackStorageCostTests(PostbackStorageCostTests.Workspaces
 
         // Assert
         AssertOneIndexReadPerIdOneTransactionPerShard(fromSmall);
-        Assert.Equal(fromSmall.OfThePostback, fromLarge.OfThePostback);
+        AssertSameCost(fromSmall, fromLarge);
     }
 
     [Fact]
@@ -69,18 +72,29 @@ public sealed class PostbackStorageCostTests(PostbackStorageCostTests.Workspaces
         // Assert: the optimistic transactions fail without effect, then only the named members' rows are read.
         Assert.Equal(Ids, again.Of("identifiers", Kind.PointRead));
         Assert.Equal(Ids, again.Of("memberships", Kind.PointRead));
-        Assert.InRange(again.Of("memberships", Kind.Transaction), 1, 2 * UserShards);
+        Assert.Equal(UserShards, again.Of("memberships", Kind.Transaction));
         Assert.Equal(0, again.Of("datapoints", Kind.Transaction));
-        Assert.Equal(again.OfThePostback, againLarge.OfThePostback);
+        AssertSameCost(again, againLarge);
     }
 
     private static void AssertOneIndexReadPerIdOneTransactionPerShard(Cost cost)
     {
         Assert.Equal(Ids, cost.Of("identifiers", Kind.PointRead));
-        Assert.Equal(UserShards, cost.Of("memberships", Kind.Transaction));
+        Assert.InRange(cost.Of("memberships", Kind.Transaction), UserShards, UserShards + 2);
         Assert.Equal(1, cost.Of("datapoints", Kind.Transaction));
         Assert.Equal((1, 1), (cost.Of("cohorts", Kind.Write), cost.Of("cohorts", Kind.PointRead)));
-        Assert.Equal(Ids + UserShards + 1 + 2, cost.OfThePostback.Values.Sum());
+        Assert.Equal(Ids + 1 + 2, cost.ApartFromMembershipTransactions.Values.Sum());
+    }
+
+    /// <summary>
+    /// The same requests table by table and kind by kind, but for the membership transactions' count, which depends on
+    /// how the two postbacks' users fall on shards (<see cref="UserShards"/>), not on the cohorts.
+    /// </summary>
+    private static void AssertSameCost(Cost small, Cost large)
+    {
+        Assert.Equal(small.ApartFromMembershipTransactions, large.ApartFromMembershipTransactions);
+        Assert.InRange(small.Of("memberships", Kind.Transaction), UserShards, UserShards + 2);
+        Assert.InRange(large.Of("memberships", Kind.Transaction), UserShards, UserShards + 2);
     }
 
     /// <summary>Sends one postback and counts the storage requests made while it ran.</summary>
@@ -118,6 +132,10 @@ public sealed class PostbackStorageCostTests(PostbackStorageCostTests.Workspaces
         public SortedDictionary<string, int> OfThePostback => new(
             Requests.Where(r => !Background.Contains(r.Key.Table)).ToDictionary(r => $"{r.Key.Table} {r.Key.Kind}", r => r.Value),
             StringComparer.Ordinal);
+
+        /// <summary><see cref="OfThePostback"/> without the membership transactions' count (see <see cref="AssertSameCost"/>).</summary>
+        public SortedDictionary<string, int> ApartFromMembershipTransactions => new(
+            OfThePostback.Where(r => r.Key != $"memberships {Kind.Transaction}").ToDictionary(), StringComparer.Ordinal);
 
         public int Of(string table, Kind kind) => Requests.GetValueOrDefault((table, kind));
 
